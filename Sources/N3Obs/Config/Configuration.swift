@@ -1,0 +1,84 @@
+import Glibc
+
+/// The SDK's settings. Each field is resolved in this order: what the caller set, then the
+/// environment variable named beside it, then the default.
+public struct Configuration: Sendable, Equatable {
+    /// `service.name`. Env: OTEL_SERVICE_NAME.
+    public var serviceName: String?
+    /// Prefix of the standard catalogue's names. Env: N3OBS_METRIC_NAMESPACE.
+    public var metricNamespace: String?
+    /// Series per family before the overflow series. Env: N3OBS_METRIC_CARDINALITY_LIMIT.
+    public var cardinalityLimit: Int?
+    /// Whether the standard catalogue is registered at init.
+    public var registerCatalog = true
+    /// Whether environment variables are read at all.
+    public var readEnvironment = true
+
+    public init() {}
+
+    /// The settings after the environment and the defaults have filled every gap.
+    public struct Resolved: Sendable, Equatable {
+        public var serviceName: String
+        public var metricNamespace: String
+        public var cardinalityLimit: Int
+        public var registerCatalog: Bool
+    }
+
+    /// Fills every unset field from `environment` (the process' by default), then defaults.
+    /// - Throws: `.config` naming the variable or field whose value is invalid.
+    public func resolved(environment: @escaping (String) -> String? = Environment.get) throws(N3ObsError) -> Resolved {
+        let env: (String) -> String? = readEnvironment ? environment : { _ in nil }
+        let service = serviceName ?? env("OTEL_SERVICE_NAME").flatMap { $0.isEmpty ? nil : $0 }
+            ?? Environment.resourceAttribute("service.name", in: env("OTEL_RESOURCE_ATTRIBUTES"))
+            ?? "unknown_service"
+        let namespace = metricNamespace ?? env("N3OBS_METRIC_NAMESPACE") ?? "namel3ss"
+        if !namespace.isEmpty {
+            do throws(N3ObsError) { try MetricNames.validateMetricName(namespace) } catch {
+                throw N3ObsError(.config, "metric namespace '\(namespace)' is not a valid metric name prefix")
+            }
+        }
+        var limit = Limits.defaultCardinalityLimit
+        if let cardinalityLimit {
+            guard cardinalityLimit > 0 else { throw N3ObsError(.config, "cardinality limit must be positive") }
+            limit = cardinalityLimit
+        } else if let text = env("N3OBS_METRIC_CARDINALITY_LIMIT") {
+            guard let n = Int(text.trimmingSpaces()), n > 0, n <= 100_000_000 else {
+                throw N3ObsError(.config,
+                                 "N3OBS_METRIC_CARDINALITY_LIMIT='\(text)' is not a whole number in 1...100000000")
+            }
+            limit = n
+        }
+        return Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
+                        registerCatalog: registerCatalog)
+    }
+}
+
+/// Reads the process environment without Foundation.
+public enum Environment {
+    @Sendable public static func get(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// One key of an OTEL_RESOURCE_ATTRIBUTES list (`key=value,key2=value2`, values
+    /// percent-encoded as the specification says).
+    static func resourceAttribute(_ key: String, in list: String?) -> String? {
+        guard let list else { return nil }
+        for pair in list.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, String(parts[0]).trimmingSpaces() == key else { continue }
+            let value = String(parts[1]).trimmingSpaces()
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

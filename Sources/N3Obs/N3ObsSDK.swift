@@ -1,0 +1,89 @@
+import CN3ObsShims
+
+/// The process-wide SDK: one registry (and, in later releases, one tracer and one export
+/// pipeline) shared by every component of the process that links libn3obs.so.
+///
+/// Its lifecycle is a one-way state machine, uninitialized → running → shut down, kept in a
+/// word the hot path reads with one load.
+public final class N3ObsSDK: @unchecked Sendable {
+    public static let shared = N3ObsSDK()
+
+    private let lock = Lock()
+    private var _registry: Registry?
+    private var _catalog: StandardCatalog?
+    private var _settings: Configuration.Resolved?
+
+    public enum State: UInt32, Sendable {
+        case uninitialized = 0
+        case running = 1
+        case shutDown = 2
+    }
+
+    /// The current state; a single atomic load.
+    @inline(__always)
+    public var state: State { State(rawValue: n3o_sdk_state()) ?? .shutDown }
+
+    /// Starts the SDK once; later calls return without changing anything.
+    /// - Throws: `.config` for an invalid setting, `.shutDown` after `shutdown`.
+    public func start(_ configuration: Configuration) throws(N3ObsError) {
+        try lock.withLock { () throws(N3ObsError) in
+            switch state {
+            case .running: return
+            case .shutDown: throw N3ObsError(.shutDown, "n3obs was shut down; it cannot start again in this process")
+            case .uninitialized: break
+            }
+            let settings = try configuration.resolved()
+            let registry = Registry(cardinalityLimit: settings.cardinalityLimit)
+            if settings.registerCatalog {
+                do throws(N3ObsError) {
+                    _catalog = try StandardCatalog(registry: registry, namespace: settings.metricNamespace)
+                } catch {
+                    throw N3ObsError(.config, "the standard catalogue cannot be registered: \(error.message)")
+                }
+            }
+            _registry = registry
+            _settings = settings
+            n3o_set_sdk_state(State.running.rawValue)
+        }
+    }
+
+    /// Stops the SDK for the rest of the process. Handles stay valid; recording stops.
+    public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) {
+        try lock.withLock { () throws(N3ObsError) in
+            switch state {
+            case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+            case .shutDown: throw N3ObsError(.shutDown, "n3obs is already shut down")
+            case .running: n3o_set_sdk_state(State.shutDown.rawValue)
+            }
+        }
+    }
+
+    /// The registry, if the SDK is running.
+    public func runningRegistry() throws(N3ObsError) -> Registry {
+        try requireRunning()
+        guard let registry = lock.withLock({ _registry }) else {
+            throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+        }
+        return registry
+    }
+
+    /// The standard catalogue, if the SDK is running with it.
+    public func runningCatalog() throws(N3ObsError) -> StandardCatalog {
+        try requireRunning()
+        guard let catalog = lock.withLock({ _catalog }) else {
+            throw N3ObsError(.config, "the standard catalogue was turned off at init (N3OBS_INIT_NO_CATALOG)")
+        }
+        return catalog
+    }
+
+    public var settings: Configuration.Resolved? { lock.withLock { _settings } }
+
+    @inline(__always)
+    public func requireRunning() throws(N3ObsError) {
+        switch state {
+        case .running: return
+        case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+        case .shutDown: throw N3ObsError(.shutDown, "n3obs has been shut down")
+        }
+    }
+}

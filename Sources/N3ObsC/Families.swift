@@ -1,0 +1,104 @@
+import CN3Obs
+import Glibc
+import N3Obs
+
+/// Reads the parts of n3obs_metric_opts every type shares into a shape.
+private func readShape(_ opts: UnsafePointer<n3obs_metric_opts>?, type: MetricType) throws(N3ObsError) -> MetricShape {
+    guard let opts else { throw N3ObsError(.invalidArgument, "opts is NULL") }
+    let callerSize = Int(opts.pointee.size)
+    guard callerSize >= MemoryLayout<n3obs_metric_opts>.size else {
+        throw N3ObsError(.invalidArgument,
+                         "opts->size \(callerSize) is too small; start from N3OBS_METRIC_OPTS_INIT")
+    }
+    let o = opts.pointee
+    let name = try CString.read(o.name, what: "name", limit: Limits.maxNameLength)
+    let help = try CString.read(o.help, what: "help of '\(name)'", limit: Limits.maxHelpLength, nullIsEmpty: true)
+    let unit = try CString.read(o.unit, what: "unit of '\(name)'", limit: Limits.maxNameLength, nullIsEmpty: true)
+    guard o.label_count <= Limits.maxLabels else {
+        throw N3ObsError(.tooLong, "'\(name)' has \(o.label_count) label names; at most \(Limits.maxLabels)")
+    }
+    var labels: [String] = []
+    if o.label_count > 0 {
+        guard let names = o.label_names else {
+            throw N3ObsError(.invalidArgument, "label_names is NULL but label_count is \(o.label_count)")
+        }
+        for i in 0..<o.label_count {
+            labels.append(try CString.read(names[i], what: "label name \(i) of '\(name)'", limit: Limits.maxNameLength))
+        }
+    }
+    return MetricShape(name: name, help: help, unit: unit, type: type, labelNames: labels)
+}
+
+/// Registers a family and writes its handle; the common body of every constructor.
+private func register(_ fn: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                      _ makeShape: () throws(N3ObsError) -> MetricShape) -> Int32 {
+    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
+    out.pointee = nil
+    do throws(N3ObsError) {
+        let registry = try N3ObsSDK.shared.runningRegistry()
+        let family = try registry.register(try makeShape())
+        out.pointee = OpaquePointer(family.handle)
+        return N3OBS_OK
+    } catch {
+        return fail(fn, error)
+    }
+}
+
+@_cdecl("n3obs_counter_new")
+public func cCounterNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?) -> Int32 {
+    register("n3obs_counter_new", out) { () throws(N3ObsError) in try readShape(opts, type: .counter) }
+}
+
+@_cdecl("n3obs_gauge_new")
+public func cGaugeNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?) -> Int32 {
+    register("n3obs_gauge_new", out) { () throws(N3ObsError) in try readShape(opts, type: .gauge) }
+}
+
+@_cdecl("n3obs_info_new")
+public func cInfoNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?) -> Int32 {
+    register("n3obs_info_new", out) { () throws(N3ObsError) in try readShape(opts, type: .info) }
+}
+
+@_cdecl("n3obs_histogram_new")
+public func cHistogramNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?,
+                          _ bounds: UnsafePointer<Double>?, _ boundCount: Int) -> Int32 {
+    register("n3obs_histogram_new", out) { () throws(N3ObsError) in
+        var shape = try readShape(opts, type: .histogram)
+        guard boundCount <= Limits.maxBuckets + 1 else {
+            throw N3ObsError(.tooLong, "\(boundCount) bucket bounds; at most \(Limits.maxBuckets)")
+        }
+        if boundCount > 0 {
+            guard let bounds else { throw N3ObsError(.invalidArgument, "bounds is NULL but bound_count is \(boundCount)") }
+            shape.buckets = Array(UnsafeBufferPointer(start: bounds, count: boundCount))
+        }
+        return shape
+    }
+}
+
+@_cdecl("n3obs_summary_new")
+public func cSummaryNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?,
+                        _ summaryOpts: UnsafePointer<n3obs_summary_opts>?) -> Int32 {
+    register("n3obs_summary_new", out) { () throws(N3ObsError) in
+        var shape = try readShape(opts, type: .summary)
+        var options = SummaryOptions.default
+        if let summaryOpts {
+            guard Int(summaryOpts.pointee.size) >= MemoryLayout<n3obs_summary_opts>.size else {
+                throw N3ObsError(.invalidArgument, "summary_opts->size is too small; start from N3OBS_SUMMARY_OPTS_INIT")
+            }
+            let s = summaryOpts.pointee
+            if s.quantile_count > 0 {
+                guard s.quantile_count <= Limits.maxQuantiles else {
+                    throw N3ObsError(.tooLong, "\(s.quantile_count) quantiles; at most \(Limits.maxQuantiles)")
+                }
+                guard let qs = s.quantiles else {
+                    throw N3ObsError(.invalidArgument, "quantiles is NULL but quantile_count is \(s.quantile_count)")
+                }
+                options.quantiles = Array(UnsafeBufferPointer(start: qs, count: s.quantile_count))
+            }
+            if s.max_age_seconds != 0 { options.maxAgeSeconds = s.max_age_seconds }
+            if s.age_buckets != 0 { options.ageBuckets = Int(s.age_buckets) }
+        }
+        shape.summary = options
+        return shape
+    }
+}

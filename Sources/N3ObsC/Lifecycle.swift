@@ -1,0 +1,61 @@
+import CN3Obs
+import Glibc
+import N3Obs
+
+@_cdecl("n3obs_version")
+public func cVersion() -> UnsafePointer<CChar> { StaticCString.version }
+
+@_cdecl("n3obs_version_number")
+public func cVersionNumber() -> Int32 { Int32(N3ObsVersion.number) }
+
+@_cdecl("n3obs_abi_version")
+public func cAbiVersion() -> Int32 { Int32(N3ObsVersion.abi) }
+
+@_cdecl("n3obs_init")
+public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
+    let fn: StaticString = "n3obs_init"
+    var configuration = Configuration()
+    if let config {
+        // Read only the bytes the caller's version of the struct has.
+        let callerSize = Int(config.pointee.size)
+        guard callerSize >= MemoryLayout<n3obs_config>.offset(of: \.service_name)! else {
+            return fail(fn, .invalidArgument, "config->size \(callerSize) is too small; start from N3OBS_CONFIG_INIT")
+        }
+        var c = n3obs_config()
+        memcpy(&c, config, min(callerSize, MemoryLayout<n3obs_config>.size))
+        do throws(N3ObsError) {
+            configuration.serviceName = try c.service_name.map { p throws(N3ObsError) in
+                try CString.read(p, what: "config->service_name", limit: Limits.maxHelpLength)
+            }
+            configuration.metricNamespace = try c.metric_namespace.map { p throws(N3ObsError) in
+                try CString.read(p, what: "config->metric_namespace", limit: Limits.maxNameLength)
+            }
+        } catch {
+            return fail(fn, N3ObsError(.config, error.message))
+        }
+        if c.cardinality_limit > 0 { configuration.cardinalityLimit = Int(c.cardinality_limit) }
+        configuration.readEnvironment = c.flags & N3OBS_INIT_IGNORE_ENV == 0
+        configuration.registerCatalog = c.flags & N3OBS_INIT_NO_CATALOG == 0
+    }
+    do throws(N3ObsError) {
+        try N3ObsSDK.shared.start(configuration)
+        return N3OBS_OK
+    } catch {
+        return fail(fn, error)
+    }
+}
+
+@_cdecl("n3obs_shutdown")
+public func cShutdown(_ timeoutMilliseconds: UInt32) -> Int32 {
+    do throws(N3ObsError) {
+        try N3ObsSDK.shared.shutdown(timeoutMilliseconds: timeoutMilliseconds)
+        return N3OBS_OK
+    } catch {
+        return fail("n3obs_shutdown", error)
+    }
+}
+
+@_cdecl("n3obs_is_running")
+public func cIsRunning() -> Int32 {
+    N3ObsSDK.shared.state == .running ? 1 : 0
+}

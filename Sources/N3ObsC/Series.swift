@@ -1,0 +1,198 @@
+import CN3Obs
+import CN3ObsShims
+import N3Obs
+
+public typealias LabelValues = UnsafePointer<UnsafePointer<CChar>?>?
+
+/// Finds (or creates) the series of a family handle: the common body of bind and of every
+/// record-by-labels function. Returns the cell, or the failed status in `status`.
+@inline(__always)
+private func resolve(_ fn: StaticString, _ handle: OpaquePointer?, _ type: MetricType,
+                     _ values: LabelValues, _ count: Int, _ status: inout Int32) -> UnsafeMutableRawPointer? {
+    guard let handle else { status = fail(fn, .invalidArgument, "family is NULL"); return nil }
+    guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue else {
+        status = notRunning(fn); return nil
+    }
+    guard let family = MetricFamily.from(handle: UnsafeRawPointer(handle), type: type) else {
+        status = fail(fn, .misuse, "the handle is not a \(type) family"); return nil
+    }
+    do throws(N3ObsError) {
+        return try family.cell(for: values, count: count)
+    } catch {
+        status = fail(fn, error)
+        return nil
+    }
+}
+
+private func bind(_ fn: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ handle: OpaquePointer?,
+                  _ type: MetricType, _ values: LabelValues, _ count: Int) -> Int32 {
+    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
+    out.pointee = nil
+    var status = N3OBS_OK
+    guard let cell = resolve(fn, handle, type, values, count, &status) else { return status }
+    out.pointee = OpaquePointer(cell)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_counter_bind")
+public func cCounterBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
+                         _ values: LabelValues, _ count: Int) -> Int32 {
+    bind("n3obs_counter_bind", out, family, .counter, values, count)
+}
+
+@_cdecl("n3obs_gauge_bind")
+public func cGaugeBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
+                       _ values: LabelValues, _ count: Int) -> Int32 {
+    bind("n3obs_gauge_bind", out, family, .gauge, values, count)
+}
+
+@_cdecl("n3obs_histogram_bind")
+public func cHistogramBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
+                           _ values: LabelValues, _ count: Int) -> Int32 {
+    bind("n3obs_histogram_bind", out, family, .histogram, values, count)
+}
+
+@_cdecl("n3obs_summary_bind")
+public func cSummaryBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
+                         _ values: LabelValues, _ count: Int) -> Int32 {
+    bind("n3obs_summary_bind", out, family, .summary, values, count)
+}
+
+// MARK: - Recording into bound series (the hot path)
+
+/// Checks a series handle: not NULL, of the right type, and the SDK running. Returns the
+/// cell, or nil with the status in `status`. Three predictable branches on the fast path.
+@inline(__always)
+private func series(_ fn: StaticString, _ handle: OpaquePointer?, _ tag: UInt32,
+                    _ status: inout Int32) -> UnsafeMutableRawPointer? {
+    guard let cell = UnsafeMutableRawPointer(handle) else {
+        status = fail(fn, .invalidArgument, "series is NULL"); return nil
+    }
+    guard Recording.tag(cell) == tag else {
+        status = fail(fn, .misuse, "the handle is not a series of this metric type"); return nil
+    }
+    guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue else {
+        status = notRunning(fn); return nil
+    }
+    return cell
+}
+
+@inline(never)
+private func badValue(_ fn: StaticString, _ value: Double, _ rule: String) -> Int32 {
+    fail(fn, .invalidValue, "\(value) is not allowed: \(rule)")
+}
+
+@_cdecl("n3obs_counter_add")
+public func cCounterAdd(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = series("n3obs_counter_add", handle, N3O_TAG_COUNTER, &status) else { return status }
+    guard value >= 0, value < .infinity else {
+        return badValue("n3obs_counter_add", value, "a counter only goes up by finite, non-negative amounts")
+    }
+    Recording.counterAdd(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_counter_inc")
+public func cCounterInc(_ handle: OpaquePointer?) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = series("n3obs_counter_inc", handle, N3O_TAG_COUNTER, &status) else { return status }
+    Recording.counterAdd(cell, 1)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_gauge_set")
+public func cGaugeSet(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = series("n3obs_gauge_set", handle, N3O_TAG_GAUGE, &status) else { return status }
+    Recording.gaugeSet(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_gauge_add")
+public func cGaugeAdd(_ handle: OpaquePointer?, _ delta: Double) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = series("n3obs_gauge_add", handle, N3O_TAG_GAUGE, &status) else { return status }
+    guard delta.isFinite else { return badValue("n3obs_gauge_add", delta, "a gauge moves by finite amounts") }
+    Recording.gaugeAdd(cell, delta)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_histogram_observe")
+public func cHistogramObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = series("n3obs_histogram_observe", handle, N3O_TAG_HISTOGRAM, &status) else { return status }
+    guard !value.isNaN else { return badValue("n3obs_histogram_observe", value, "NaN would poison the sum") }
+    Recording.histogramObserve(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_summary_observe")
+public func cSummaryObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = series("n3obs_summary_observe", handle, N3O_TAG_SUMMARY, &status) else { return status }
+    guard value.isFinite else { return badValue("n3obs_summary_observe", value, "observations must be finite") }
+    Recording.summaryObserve(cell, value)
+    return N3OBS_OK
+}
+
+// MARK: - Recording by label values
+
+@_cdecl("n3obs_counter_add_labels")
+public func cCounterAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
+    let fn: StaticString = "n3obs_counter_add_labels"
+    guard value >= 0, value < .infinity else {
+        return badValue(fn, value, "a counter only goes up by finite, non-negative amounts")
+    }
+    var status = N3OBS_OK
+    guard let cell = resolve(fn, family, .counter, values, count, &status) else { return status }
+    Recording.counterAdd(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_gauge_set_labels")
+public func cGaugeSetLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
+    var status = N3OBS_OK
+    guard let cell = resolve("n3obs_gauge_set_labels", family, .gauge, values, count, &status) else { return status }
+    Recording.gaugeSet(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_gauge_add_labels")
+public func cGaugeAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ delta: Double) -> Int32 {
+    let fn: StaticString = "n3obs_gauge_add_labels"
+    guard delta.isFinite else { return badValue(fn, delta, "a gauge moves by finite amounts") }
+    var status = N3OBS_OK
+    guard let cell = resolve(fn, family, .gauge, values, count, &status) else { return status }
+    Recording.gaugeAdd(cell, delta)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_histogram_observe_labels")
+public func cHistogramObserveLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int,
+                                    _ value: Double) -> Int32 {
+    let fn: StaticString = "n3obs_histogram_observe_labels"
+    guard !value.isNaN else { return badValue(fn, value, "NaN would poison the sum") }
+    var status = N3OBS_OK
+    guard let cell = resolve(fn, family, .histogram, values, count, &status) else { return status }
+    Recording.histogramObserve(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_summary_observe_labels")
+public func cSummaryObserveLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int,
+                                  _ value: Double) -> Int32 {
+    let fn: StaticString = "n3obs_summary_observe_labels"
+    guard value.isFinite else { return badValue(fn, value, "observations must be finite") }
+    var status = N3OBS_OK
+    guard let cell = resolve(fn, family, .summary, values, count, &status) else { return status }
+    Recording.summaryObserve(cell, value)
+    return N3OBS_OK
+}
+
+@_cdecl("n3obs_info_set")
+public func cInfoSet(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int) -> Int32 {
+    var status = N3OBS_OK
+    guard resolve("n3obs_info_set", family, .info, values, count, &status) != nil else { return status }
+    return N3OBS_OK
+}

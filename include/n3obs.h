@@ -1,0 +1,468 @@
+/*
+ * n3obs.h: the published C API of n3obs, an instrumentation SDK.
+ *
+ * A function that is not declared in this file is not part of the API.
+ *
+ * Conventions (see also README.md):
+ *  - Every function returns an int status: N3OBS_OK (0) or a negative N3OBS_E_* code.
+ *    Constructors write their result through an out-parameter placed first.
+ *  - On failure, n3obs_error_last() returns a message for the calling thread that says
+ *    what was wrong. The status is authoritative; the message explains it.
+ *  - Handles are opaque. Metric families and series live until the process exits, so a
+ *    series handle stays valid after n3obs_shutdown (recording then returns
+ *    N3OBS_E_SHUTDOWN and changes nothing).
+ *  - Strings are NUL-terminated UTF-8. Names are at most N3OBS_MAX_NAME_LEN bytes, label
+ *    values at most N3OBS_MAX_LABEL_VALUE_LEN bytes, help texts at most
+ *    N3OBS_MAX_HELP_LEN bytes; longer input is refused with N3OBS_E_TOO_LONG.
+ *  - Unless a function says otherwise it is thread-safe.
+ *  - No argument can crash the process: NULL pointers, bad names, NaN, over-long or
+ *    invalid UTF-8 strings and calls before n3obs_init or after n3obs_shutdown each
+ *    return a status.
+ */
+#ifndef N3OBS_H
+#define N3OBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define N3OBS_API __declspec(dllimport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define N3OBS_API __attribute__((visibility("default")))
+#else
+#define N3OBS_API
+#endif
+
+/* ------------------------------------------------------------------------------------ */
+/* Versions                                                                               */
+/* ------------------------------------------------------------------------------------ */
+
+#define N3OBS_VERSION_MAJOR 0
+#define N3OBS_VERSION_MINOR 1
+#define N3OBS_VERSION_PATCH 0
+#define N3OBS_VERSION "0.1.0"
+/** MAJOR * 1000000 + MINOR * 1000 + PATCH. */
+#define N3OBS_VERSION_NUMBER 1000
+/**
+ * The ABI number: raised whenever a published struct or signature changes in a way that
+ * an older caller could misread. Structs only grow at their end (each starts with a
+ * version or size), so additions do not raise it.
+ */
+#define N3OBS_ABI_VERSION 1
+
+/** The library's version string, e.g. "0.1.0". Never NULL. Thread-safe. */
+N3OBS_API const char *n3obs_version(void);
+/** The library's N3OBS_VERSION_NUMBER. Thread-safe. */
+N3OBS_API int n3obs_version_number(void);
+/** The library's N3OBS_ABI_VERSION; a caller compiled against another number must not
+ *  use the library. Thread-safe. */
+N3OBS_API int n3obs_abi_version(void);
+
+/* ------------------------------------------------------------------------------------ */
+/* Statuses and errors                                                                    */
+/* ------------------------------------------------------------------------------------ */
+
+/* 0 is success; errors are negative. The list only grows. */
+#define N3OBS_OK 0
+/** An argument was NULL or out of its range (a NULL out-parameter, a zero bucket list). */
+#define N3OBS_E_INVALID_ARGUMENT (-1)
+/** A metric or label name broke Prometheus' naming rules. */
+#define N3OBS_E_INVALID_NAME (-2)
+/** The number of label values differs from the family's number of label names. */
+#define N3OBS_E_LABEL_COUNT (-3)
+/** A family of that name exists with another type, help, unit, label names or buckets. */
+#define N3OBS_E_CONFLICT (-4)
+/** n3obs_init has not been called. */
+#define N3OBS_E_NOT_INITIALIZED (-5)
+/** n3obs_shutdown has been called; the SDK records nothing more in this process. */
+#define N3OBS_E_SHUTDOWN (-6)
+/** The caller broke the API's rules: a handle of another type, a stale or unknown
+ *  handle, an execution ended twice. */
+#define N3OBS_E_MISUSE (-7)
+/** Memory could not be allocated. Nothing was changed. */
+#define N3OBS_E_NO_MEMORY (-8)
+/** A string was not valid UTF-8. */
+#define N3OBS_E_INVALID_UTF8 (-9)
+/** A string or list was longer than its limit. */
+#define N3OBS_E_TOO_LONG (-10)
+/** A value was not allowed: NaN, infinite, or a negative counter increment. */
+#define N3OBS_E_INVALID_VALUE (-11)
+/** A configuration value (in the config struct or the environment) was invalid. */
+#define N3OBS_E_CONFIG (-12)
+
+#define N3OBS_MAX_NAME_LEN 255
+#define N3OBS_MAX_LABEL_VALUE_LEN 4096
+#define N3OBS_MAX_HELP_LEN 16384
+#define N3OBS_MAX_LABELS 32
+#define N3OBS_MAX_BUCKETS 256
+#define N3OBS_MAX_QUANTILES 32
+
+/**
+ * The message for the last failure on the calling thread, e.g.
+ * "n3obs_counter_new: metric name '9x' must match [a-zA-Z_:][a-zA-Z0-9_:]*".
+ * Never NULL; "" if nothing failed yet on this thread. The pointer stays valid until the
+ * next n3obs call on the same thread. Thread-safe (each thread has its own message).
+ */
+N3OBS_API const char *n3obs_error_last(void);
+
+/** A short, static description of a status code, e.g. "invalid name". Never NULL
+ *  (unknown codes give "unknown status"). Thread-safe. */
+N3OBS_API const char *n3obs_errstr(int status);
+
+/* ------------------------------------------------------------------------------------ */
+/* Lifecycle                                                                              */
+/* ------------------------------------------------------------------------------------ */
+
+/**
+ * Configuration for n3obs_init. Start from N3OBS_CONFIG_INIT so that fields added in
+ * later versions take their defaults. Zero or NULL in a field means "default": the
+ * environment variable named beside it if set, else the built-in default.
+ */
+typedef struct n3obs_config {
+    /** sizeof(n3obs_config) as the caller compiled it; fields past it are not read. */
+    uint32_t size;
+    uint32_t reserved;
+    /** service.name. Env: OTEL_SERVICE_NAME. Default "unknown_service". */
+    const char *service_name;
+    /** Prefix of the standard catalogue's metric names. Env: N3OBS_METRIC_NAMESPACE.
+     *  Default "namel3ss". "" gives names without a prefix. */
+    const char *metric_namespace;
+    /** Most series per family; more label sets go to the family's overflow series
+     *  labelled otel_metric_overflow="true". Env: N3OBS_METRIC_CARDINALITY_LIMIT.
+     *  Default 2000. */
+    uint32_t cardinality_limit;
+    /** N3OBS_INIT_* flags. */
+    uint32_t flags;
+} n3obs_config;
+
+/** Do not read any environment variable. */
+#define N3OBS_INIT_IGNORE_ENV 0x1u
+/** Do not register the standard catalogue (execution_total, ...). */
+#define N3OBS_INIT_NO_CATALOG 0x2u
+
+#define N3OBS_CONFIG_INIT { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0 }
+
+/**
+ * Starts the SDK. The first successful call configures it from config (or, when config is
+ * NULL, from defaults and the environment); later calls change nothing and return N3OBS_OK.
+ *
+ * @return N3OBS_OK; N3OBS_E_CONFIG if a setting is invalid (the message names it and the
+ *         SDK stays uninitialized); N3OBS_E_INVALID_ARGUMENT if config->size is too small
+ *         to be a config; N3OBS_E_SHUTDOWN after n3obs_shutdown.
+ * Thread-safe: concurrent first calls initialize once.
+ */
+N3OBS_API int n3obs_init(const n3obs_config *config);
+
+/**
+ * Stops the SDK for the rest of the process: later calls return N3OBS_E_SHUTDOWN, handles
+ * stay valid memory. Exporters (when loaded) are flushed within timeout_ms.
+ *
+ * @return N3OBS_OK; N3OBS_E_NOT_INITIALIZED before n3obs_init; N3OBS_E_SHUTDOWN if already
+ *         shut down. Thread-safe.
+ */
+N3OBS_API int n3obs_shutdown(uint32_t timeout_ms);
+
+/** 1 between a successful n3obs_init and n3obs_shutdown, else 0. Thread-safe. */
+N3OBS_API int n3obs_is_running(void);
+
+/* ------------------------------------------------------------------------------------ */
+/* Metric families                                                                        */
+/* ------------------------------------------------------------------------------------ */
+
+/** The description shared by every metric type. Start from N3OBS_METRIC_OPTS_INIT. */
+typedef struct n3obs_metric_opts {
+    uint32_t size;               /**< sizeof(n3obs_metric_opts) as the caller compiled it */
+    uint32_t reserved;
+    const char *name;            /**< [a-zA-Z_:][a-zA-Z0-9_:]*, not starting with "__" */
+    const char *help;            /**< any UTF-8; NULL is "" */
+    const char *unit;            /**< e.g. "seconds"; [a-zA-Z0-9_]* ; NULL is "" */
+    const char *const *label_names; /**< [a-zA-Z_][a-zA-Z0-9_]*, unique, not "__..." */
+    size_t label_count;          /**< at most N3OBS_MAX_LABELS */
+} n3obs_metric_opts;
+
+#define N3OBS_METRIC_OPTS_INIT { (uint32_t)sizeof(n3obs_metric_opts), 0, NULL, NULL, NULL, NULL, 0 }
+
+/* Families. Registering a name twice with the same shape (type, help, unit, label names
+ * and buckets or quantiles) returns the same family; with another shape it fails with
+ * N3OBS_E_CONFLICT. A counter's name may end in "_total"; the suffix is dropped from the
+ * family name (as prometheus_client does) and put back on its samples by exporters.
+ *
+ * Every constructor returns N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL out or opts, NULL
+ * label name, label_names NULL with label_count > 0); N3OBS_E_INVALID_NAME;
+ * N3OBS_E_TOO_LONG; N3OBS_E_INVALID_UTF8 (help); N3OBS_E_CONFLICT; N3OBS_E_NO_MEMORY;
+ * N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. On failure *out is set to NULL.
+ * All are thread-safe. */
+
+typedef struct n3obs_counter n3obs_counter;
+typedef struct n3obs_gauge n3obs_gauge;
+typedef struct n3obs_histogram n3obs_histogram;
+typedef struct n3obs_summary n3obs_summary;
+typedef struct n3obs_info n3obs_info;
+
+/** A monotonic counter family. */
+N3OBS_API int n3obs_counter_new(n3obs_counter **out, const n3obs_metric_opts *opts);
+/** A gauge family. */
+N3OBS_API int n3obs_gauge_new(n3obs_gauge **out, const n3obs_metric_opts *opts);
+/**
+ * A histogram family with explicit bucket upper bounds, strictly increasing and finite
+ * (a last +Inf is accepted and implied anyway). bounds == NULL with bound_count == 0
+ * gives Prometheus' default buckets .005 .01 .025 .05 .1 .25 .5 1 2.5 5 10. A label named
+ * "le" is refused (N3OBS_E_INVALID_NAME). Unsorted or NaN bounds: N3OBS_E_INVALID_VALUE.
+ */
+N3OBS_API int n3obs_histogram_new(n3obs_histogram **out, const n3obs_metric_opts *opts,
+                                  const double *bounds, size_t bound_count);
+
+/** Summary options. Start from N3OBS_SUMMARY_OPTS_INIT. */
+typedef struct n3obs_summary_opts {
+    uint32_t size;
+    uint32_t reserved;
+    /** Quantiles in [0, 1], strictly increasing; NULL with count 0 gives 0.5, 0.9, 0.99. */
+    const double *quantiles;
+    size_t quantile_count;
+    /** Length of the sliding window in seconds; 0 gives 600. */
+    double max_age_seconds;
+    /** Number of buckets the window rotates through; 0 gives 5. At most 64. */
+    uint32_t age_buckets;
+    uint32_t reserved2;
+} n3obs_summary_opts;
+
+#define N3OBS_SUMMARY_OPTS_INIT { (uint32_t)sizeof(n3obs_summary_opts), 0, NULL, 0, 0.0, 0, 0 }
+
+/**
+ * A summary family: quantiles over a sliding time window, as client_golang's. The window
+ * moves in max_age_seconds / age_buckets steps. Quantiles are computed from the
+ * observations in the window with a relative error of at most N3OBS_SUMMARY_RELATIVE_ERROR:
+ * for a true quantile value v the reported value lies in [v(1-e), v(1+e)]. _sum and
+ * _count are cumulative over the process' life, as Prometheus expects. opts may be NULL.
+ * A label named "quantile" is refused (N3OBS_E_INVALID_NAME).
+ */
+N3OBS_API int n3obs_summary_new(n3obs_summary **out, const n3obs_metric_opts *opts,
+                                const n3obs_summary_opts *summary_opts);
+#define N3OBS_SUMMARY_RELATIVE_ERROR 0.01
+
+/** An info family: each series is a set of label values with the constant value 1
+ *  (exposed as <name>_info by the Prometheus exporter). */
+N3OBS_API int n3obs_info_new(n3obs_info **out, const n3obs_metric_opts *opts);
+
+/* ------------------------------------------------------------------------------------ */
+/* Series: bind once, record many times                                                   */
+/* ------------------------------------------------------------------------------------ */
+
+/* A series is one set of label values of a family. Binding returns a handle whose record
+ * functions are one atomic operation on memory the handle points to: no lock, allocation
+ * or lookup. Bind with label_count 0 for a family without labels. Label values are any
+ * valid UTF-8 up to N3OBS_MAX_LABEL_VALUE_LEN bytes.
+ *
+ * When a family already holds its cardinality limit of series, binding a new label set
+ * returns the family's overflow series (labels all "", plus otel_metric_overflow="true")
+ * with N3OBS_OK, and the self-metric n3obs_metric_overflow_total{metric} counts every
+ * record that lands there.
+ *
+ * Bind functions return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL out or family, NULL
+ * label values with a non-zero count, a NULL value); N3OBS_E_LABEL_COUNT;
+ * N3OBS_E_INVALID_UTF8; N3OBS_E_TOO_LONG; N3OBS_E_MISUSE (a handle of another type);
+ * N3OBS_E_NO_MEMORY; N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. Thread-safe. */
+
+typedef struct n3obs_counter_series n3obs_counter_series;
+typedef struct n3obs_gauge_series n3obs_gauge_series;
+typedef struct n3obs_histogram_series n3obs_histogram_series;
+typedef struct n3obs_summary_series n3obs_summary_series;
+
+N3OBS_API int n3obs_counter_bind(n3obs_counter_series **out, n3obs_counter *family,
+                                 const char *const *label_values, size_t label_count);
+N3OBS_API int n3obs_gauge_bind(n3obs_gauge_series **out, n3obs_gauge *family,
+                               const char *const *label_values, size_t label_count);
+N3OBS_API int n3obs_histogram_bind(n3obs_histogram_series **out, n3obs_histogram *family,
+                                   const char *const *label_values, size_t label_count);
+N3OBS_API int n3obs_summary_bind(n3obs_summary_series **out, n3obs_summary *family,
+                                 const char *const *label_values, size_t label_count);
+
+/* Recording into a bound series. Each returns N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL
+ * series); N3OBS_E_MISUSE (a handle of another type); N3OBS_E_INVALID_VALUE (see each);
+ * N3OBS_E_SHUTDOWN (nothing recorded). Lock-free and thread-safe; increments from many
+ * threads are never lost. */
+
+/** Adds value (finite, >= 0; else N3OBS_E_INVALID_VALUE). Whole values are added to an
+ *  integer cell, exact up to 2^64; fractions to a floating-point cell. */
+N3OBS_API int n3obs_counter_add(n3obs_counter_series *series, double value);
+/** Adds 1. */
+N3OBS_API int n3obs_counter_inc(n3obs_counter_series *series);
+/** Sets the gauge; any double, NaN and infinities included. */
+N3OBS_API int n3obs_gauge_set(n3obs_gauge_series *series, double value);
+/** Adds a finite delta (negative lowers the gauge); NaN or infinite: N3OBS_E_INVALID_VALUE. */
+N3OBS_API int n3obs_gauge_add(n3obs_gauge_series *series, double delta);
+/** Records one observation; NaN is N3OBS_E_INVALID_VALUE, infinities are counted in the
+ *  +Inf (or first) bucket. */
+N3OBS_API int n3obs_histogram_observe(n3obs_histogram_series *series, double value);
+/** Records one observation; NaN or infinite: N3OBS_E_INVALID_VALUE. */
+N3OBS_API int n3obs_summary_observe(n3obs_summary_series *series, double value);
+
+/* Recording by label values without a bound handle: the series is found through a hash of
+ * the values (lock-free when it exists) or created. Statuses as for bind plus record. */
+
+N3OBS_API int n3obs_counter_add_labels(n3obs_counter *family, const char *const *label_values,
+                                       size_t label_count, double value);
+N3OBS_API int n3obs_gauge_set_labels(n3obs_gauge *family, const char *const *label_values,
+                                     size_t label_count, double value);
+N3OBS_API int n3obs_gauge_add_labels(n3obs_gauge *family, const char *const *label_values,
+                                     size_t label_count, double delta);
+N3OBS_API int n3obs_histogram_observe_labels(n3obs_histogram *family,
+                                             const char *const *label_values,
+                                             size_t label_count, double value);
+N3OBS_API int n3obs_summary_observe_labels(n3obs_summary *family,
+                                           const char *const *label_values,
+                                           size_t label_count, double value);
+/** Adds the info series with these label values (value 1). Adding it again is a no-op. */
+N3OBS_API int n3obs_info_set(n3obs_info *family, const char *const *label_values,
+                             size_t label_count);
+
+/* ------------------------------------------------------------------------------------ */
+/* Collecting: a consistent snapshot as plain data                                        */
+/* ------------------------------------------------------------------------------------ */
+
+typedef enum n3obs_metric_type {
+    N3OBS_METRIC_COUNTER = 1,
+    N3OBS_METRIC_GAUGE = 2,
+    N3OBS_METRIC_HISTOGRAM = 3,
+    N3OBS_METRIC_SUMMARY = 4,
+    N3OBS_METRIC_INFO = 5
+} n3obs_metric_type;
+
+/** The latest observation of a bucket made inside a sampled span (filled from the tracing
+ *  release on; has_exemplar is 0 otherwise). */
+typedef struct n3obs_exemplar_data {
+    uint8_t trace_id[16];
+    uint8_t span_id[8];
+    double value;
+    int64_t time_unix_nano;
+} n3obs_exemplar_data;
+
+typedef struct n3obs_bucket_data {
+    double upper_bound;          /**< +Inf for the last bucket */
+    uint64_t cumulative_count;   /**< observations <= upper_bound */
+    int32_t has_exemplar;
+    int32_t reserved;
+    n3obs_exemplar_data exemplar;
+} n3obs_bucket_data;
+
+typedef struct n3obs_quantile_data {
+    double quantile;             /**< e.g. 0.99 */
+    double value;                /**< NaN when the window holds no observation */
+} n3obs_quantile_data;
+
+typedef struct n3obs_series_data {
+    /** label_count values, in the order of the family's label_names. */
+    const char *const *label_values;
+    /** 1 for the overflow series (exporters add otel_metric_overflow="true"). */
+    int32_t is_overflow;
+    int32_t reserved;
+    /** Counter total, gauge value, or 1 for info. */
+    double value;
+    /** Histogram and summary: number and sum of observations. */
+    uint64_t count;
+    double sum;
+    const n3obs_bucket_data *buckets;   /**< histogram: bucket_count entries, cumulative */
+    size_t bucket_count;
+    const n3obs_quantile_data *quantiles; /**< summary: quantile_count entries */
+    size_t quantile_count;
+    /** When the series was created (for OpenMetrics _created and OTLP start times). */
+    int64_t created_unix_nano;
+} n3obs_series_data;
+
+typedef struct n3obs_family_data {
+    const char *name;            /**< without _total for counters, without _info for info */
+    const char *help;
+    const char *unit;
+    n3obs_metric_type type;
+    uint32_t reserved;
+    const char *const *label_names;
+    size_t label_count;
+    const n3obs_series_data *series;
+    size_t series_count;
+} n3obs_family_data;
+
+typedef struct n3obs_metrics_snapshot {
+    uint32_t size;               /**< sizeof(n3obs_metrics_snapshot) of the library */
+    uint32_t reserved;
+    int64_t time_unix_nano;      /**< when it was collected */
+    const n3obs_family_data *families; /**< sorted by name; series in creation order */
+    size_t family_count;
+} n3obs_metrics_snapshot;
+
+/**
+ * Collects every family and series into a snapshot that belongs to the caller until
+ * n3obs_metrics_snapshot_free. Each series is read consistently: a histogram's last
+ * cumulative bucket equals its count, and a counter never reads lower than before.
+ * Recording goes on during collection and is never blocked by it.
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (out NULL); N3OBS_E_NO_MEMORY;
+ *         N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. Thread-safe.
+ */
+N3OBS_API int n3obs_metrics_collect(n3obs_metrics_snapshot **out);
+/** Frees a snapshot; NULL is ignored. */
+N3OBS_API void n3obs_metrics_snapshot_free(n3obs_metrics_snapshot *snapshot);
+
+/* ------------------------------------------------------------------------------------ */
+/* The standard catalogue                                                                 */
+/* ------------------------------------------------------------------------------------ */
+
+/* Registered by n3obs_init under the configured namespace (default "namel3ss"):
+ *   <ns>_execution_total{component,strategy,status}            counter
+ *   <ns>_execution_duration_seconds{component,strategy}        histogram (default buckets)
+ *   <ns>_active_executions{component}                          gauge
+ *   <ns>_worker_pool_size{pool_name,node}                      gauge
+ *   <ns>_task_queue_length{queue_name,priority}                gauge
+ *   <ns>_security_validations_total{validation_type,result}    counter
+ *   <ns>_error_total{component,error_type,severity}            counter
+ */
+
+/**
+ * One execution in flight, kept by the caller (on its stack or in its own struct).
+ * Its fields are the library's; only n3obs_execution_begin may fill it.
+ */
+typedef struct n3obs_execution {
+    uint64_t opaque[4];
+} n3obs_execution;
+
+/**
+ * Begins an execution: raises active_executions{component} and notes the start time.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL); the label statuses of bind;
+ *         N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN; N3OBS_E_CONFIG if init was told
+ *         N3OBS_INIT_NO_CATALOG. On failure *execution is marked not begun.
+ * Thread-safe; one execution struct must not be begun or ended by two threads at once.
+ */
+N3OBS_API int n3obs_execution_begin(n3obs_execution *execution, const char *component,
+                                    const char *strategy);
+/**
+ * Ends an execution once: lowers active_executions{component}, counts
+ * execution_total{component,strategy,status} once and observes
+ * execution_duration_seconds{component,strategy}. status is free text such as "success"
+ * or "error".
+ * @return N3OBS_OK; N3OBS_E_MISUSE if the execution was never begun or already ended
+ *         (nothing is recorded); the label statuses of bind (then the execution stays
+ *         open so it can be ended again with a valid status); N3OBS_E_SHUTDOWN.
+ */
+N3OBS_API int n3obs_execution_end(n3obs_execution *execution, const char *status);
+
+/** Adds 1 to error_total{component,error_type,severity}. */
+N3OBS_API int n3obs_catalog_record_error(const char *component, const char *error_type,
+                                         const char *severity);
+/** Adds 1 to security_validations_total{validation_type,result}. */
+N3OBS_API int n3obs_catalog_record_security_validation(const char *validation_type,
+                                                       const char *result);
+/** Sets worker_pool_size{pool_name,node}. */
+N3OBS_API int n3obs_catalog_set_worker_pool_size(const char *pool_name, const char *node,
+                                                 double size);
+/** Sets task_queue_length{queue_name,priority}. */
+N3OBS_API int n3obs_catalog_set_task_queue_length(const char *queue_name,
+                                                  const char *priority, double length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* N3OBS_H */
