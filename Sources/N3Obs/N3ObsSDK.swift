@@ -53,7 +53,10 @@ public final class N3ObsSDK: @unchecked Sendable {
             switch state {
             case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
             case .shutDown: throw N3ObsError(.shutDown, "n3obs is already shut down")
-            case .running: n3o_set_sdk_state(State.shutDown.rawValue)
+            case .running:
+                // The state first, so series created from now on are born marked.
+                n3o_set_sdk_state(State.shutDown.rawValue)
+                _registry?.markShutDown()
             }
         }
     }

@@ -67,9 +67,11 @@ public func cHistogramNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: 
         guard boundCount <= Limits.maxBuckets + 1 else {
             throw N3ObsError(.tooLong, "\(boundCount) bucket bounds; at most \(Limits.maxBuckets)")
         }
-        if boundCount > 0 {
-            guard let bounds else { throw N3ObsError(.invalidArgument, "bounds is NULL but bound_count is \(boundCount)") }
-            shape.buckets = Array(UnsafeBufferPointer(start: bounds, count: boundCount))
+        switch (bounds, boundCount) {
+        case (nil, 0): break // Prometheus' default buckets
+        case (nil, _): throw N3ObsError(.invalidArgument, "bounds is NULL but bound_count is \(boundCount)")
+        case (_, 0): throw N3ObsError(.invalidArgument, "bound_count is 0; pass bounds = NULL for the default buckets")
+        case (let bounds?, _): shape.buckets = Array(UnsafeBufferPointer(start: bounds, count: boundCount))
         }
         return shape
     }

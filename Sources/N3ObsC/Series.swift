@@ -60,21 +60,21 @@ public func cSummaryBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family:
 
 // MARK: - Recording into bound series (the hot path)
 
-/// Checks a series handle: not NULL, of the right type, and the SDK running. Returns the
-/// cell, or nil with the status in `status`. Three predictable branches on the fast path.
-@inline(__always)
-private func series(_ fn: StaticString, _ handle: OpaquePointer?, _ tag: UInt32,
-                    _ status: inout Int32) -> UnsafeMutableRawPointer? {
-    guard let cell = UnsafeMutableRawPointer(handle) else {
-        status = fail(fn, .invalidArgument, "series is NULL"); return nil
+/// Turns a failed check of an `n3o_record_*` fast path into a status and a message.
+@inline(never)
+private func recordFailure(_ fn: StaticString, _ code: Int32, _ handle: OpaquePointer?, expecting tag: UInt32,
+                           _ value: Double, rule: String) -> Int32 {
+    switch code {
+    case Int32(N3O_REC_NULL): return fail(fn, .invalidArgument, "series is NULL")
+    case Int32(N3O_REC_WRONG_TYPE):
+        // n3obs_shutdown marks every cell; a marked cell of the right type is not misuse.
+        if let cell = UnsafeMutableRawPointer(handle), Recording.tag(cell) == tag | N3O_TAG_SHUT_DOWN {
+            return notRunning(fn)
+        }
+        return fail(fn, .misuse, "the handle is not a series of this metric type")
+    case Int32(N3O_REC_NOT_RUNNING): return notRunning(fn)
+    default: return badValue(fn, value, rule)
     }
-    guard Recording.tag(cell) == tag else {
-        status = fail(fn, .misuse, "the handle is not a series of this metric type"); return nil
-    }
-    guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue else {
-        status = notRunning(fn); return nil
-    }
-    return cell
 }
 
 @inline(never)
@@ -82,56 +82,57 @@ private func badValue(_ fn: StaticString, _ value: Double, _ rule: String) -> In
     fail(fn, .invalidValue, "\(value) is not allowed: \(rule)")
 }
 
+private let counterRule = "a counter only goes up by finite, non-negative amounts"
+private let gaugeRule = "a gauge moves by finite amounts"
+private let histogramRule = "NaN would poison the sum"
+private let summaryRule = "observations must be finite"
+
 @_cdecl("n3obs_counter_add")
 public func cCounterAdd(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    var status = N3OBS_OK
-    guard let cell = series("n3obs_counter_add", handle, N3O_TAG_COUNTER, &status) else { return status }
-    guard value >= 0, value < .infinity else {
-        return badValue("n3obs_counter_add", value, "a counter only goes up by finite, non-negative amounts")
-    }
-    Recording.counterAdd(cell, value)
-    return N3OBS_OK
+    let code = n3o_record_counter_add(UnsafeMutableRawPointer(handle), value)
+    if _fastPath(code == 0) { return N3OBS_OK }
+    return recordFailure("n3obs_counter_add", code, handle, expecting: N3O_TAG_COUNTER, value, rule: counterRule)
 }
 
 @_cdecl("n3obs_counter_inc")
 public func cCounterInc(_ handle: OpaquePointer?) -> Int32 {
-    var status = N3OBS_OK
-    guard let cell = series("n3obs_counter_inc", handle, N3O_TAG_COUNTER, &status) else { return status }
-    Recording.counterAdd(cell, 1)
-    return N3OBS_OK
+    let code = n3o_record_counter_inc(UnsafeMutableRawPointer(handle))
+    if _fastPath(code == 0) { return N3OBS_OK }
+    return recordFailure("n3obs_counter_inc", code, handle, expecting: N3O_TAG_COUNTER, 1, rule: counterRule)
 }
 
 @_cdecl("n3obs_gauge_set")
 public func cGaugeSet(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    var status = N3OBS_OK
-    guard let cell = series("n3obs_gauge_set", handle, N3O_TAG_GAUGE, &status) else { return status }
-    Recording.gaugeSet(cell, value)
-    return N3OBS_OK
+    let code = n3o_record_gauge_set(UnsafeMutableRawPointer(handle), value)
+    if _fastPath(code == 0) { return N3OBS_OK }
+    return recordFailure("n3obs_gauge_set", code, handle, expecting: N3O_TAG_GAUGE, value, rule: gaugeRule)
 }
 
 @_cdecl("n3obs_gauge_add")
 public func cGaugeAdd(_ handle: OpaquePointer?, _ delta: Double) -> Int32 {
-    var status = N3OBS_OK
-    guard let cell = series("n3obs_gauge_add", handle, N3O_TAG_GAUGE, &status) else { return status }
-    guard delta.isFinite else { return badValue("n3obs_gauge_add", delta, "a gauge moves by finite amounts") }
-    Recording.gaugeAdd(cell, delta)
-    return N3OBS_OK
+    let code = n3o_record_gauge_add(UnsafeMutableRawPointer(handle), delta)
+    if _fastPath(code == 0) { return N3OBS_OK }
+    return recordFailure("n3obs_gauge_add", code, handle, expecting: N3O_TAG_GAUGE, delta, rule: gaugeRule)
 }
 
 @_cdecl("n3obs_histogram_observe")
 public func cHistogramObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    var status = N3OBS_OK
-    guard let cell = series("n3obs_histogram_observe", handle, N3O_TAG_HISTOGRAM, &status) else { return status }
-    guard !value.isNaN else { return badValue("n3obs_histogram_observe", value, "NaN would poison the sum") }
-    Recording.histogramObserve(cell, value)
-    return N3OBS_OK
+    let code = n3o_record_histogram_observe(UnsafeMutableRawPointer(handle), value)
+    if _fastPath(code == 0) { return N3OBS_OK }
+    return recordFailure("n3obs_histogram_observe", code, handle, expecting: N3O_TAG_HISTOGRAM, value, rule: histogramRule)
 }
 
 @_cdecl("n3obs_summary_observe")
 public func cSummaryObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    var status = N3OBS_OK
-    guard let cell = series("n3obs_summary_observe", handle, N3O_TAG_SUMMARY, &status) else { return status }
-    guard value.isFinite else { return badValue("n3obs_summary_observe", value, "observations must be finite") }
+    let fn: StaticString = "n3obs_summary_observe"
+    guard let cell = UnsafeMutableRawPointer(handle) else {
+        return recordFailure(fn, Int32(N3O_REC_NULL), handle, expecting: N3O_TAG_SUMMARY, value, rule: summaryRule)
+    }
+    guard Recording.tag(cell) == N3O_TAG_SUMMARY else {
+        return recordFailure(fn, Int32(N3O_REC_WRONG_TYPE), handle, expecting: N3O_TAG_SUMMARY, value,
+                             rule: summaryRule)
+    }
+    guard value.isFinite else { return badValue(fn, value, summaryRule) }
     Recording.summaryObserve(cell, value)
     return N3OBS_OK
 }
@@ -142,7 +143,7 @@ public func cSummaryObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 
 public func cCounterAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
     let fn: StaticString = "n3obs_counter_add_labels"
     guard value >= 0, value < .infinity else {
-        return badValue(fn, value, "a counter only goes up by finite, non-negative amounts")
+        return badValue(fn, value, counterRule)
     }
     var status = N3OBS_OK
     guard let cell = resolve(fn, family, .counter, values, count, &status) else { return status }
@@ -161,7 +162,7 @@ public func cGaugeSetLabels(_ family: OpaquePointer?, _ values: LabelValues, _ c
 @_cdecl("n3obs_gauge_add_labels")
 public func cGaugeAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ delta: Double) -> Int32 {
     let fn: StaticString = "n3obs_gauge_add_labels"
-    guard delta.isFinite else { return badValue(fn, delta, "a gauge moves by finite amounts") }
+    guard delta.isFinite else { return badValue(fn, delta, gaugeRule) }
     var status = N3OBS_OK
     guard let cell = resolve(fn, family, .gauge, values, count, &status) else { return status }
     Recording.gaugeAdd(cell, delta)
@@ -172,7 +173,7 @@ public func cGaugeAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ c
 public func cHistogramObserveLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int,
                                     _ value: Double) -> Int32 {
     let fn: StaticString = "n3obs_histogram_observe_labels"
-    guard !value.isNaN else { return badValue(fn, value, "NaN would poison the sum") }
+    guard !value.isNaN else { return badValue(fn, value, histogramRule) }
     var status = N3OBS_OK
     guard let cell = resolve(fn, family, .histogram, values, count, &status) else { return status }
     Recording.histogramObserve(cell, value)
@@ -183,7 +184,7 @@ public func cHistogramObserveLabels(_ family: OpaquePointer?, _ values: LabelVal
 public func cSummaryObserveLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int,
                                   _ value: Double) -> Int32 {
     let fn: StaticString = "n3obs_summary_observe_labels"
-    guard value.isFinite else { return badValue(fn, value, "observations must be finite") }
+    guard value.isFinite else { return badValue(fn, value, summaryRule) }
     var status = N3OBS_OK
     guard let cell = resolve(fn, family, .summary, values, count, &status) else { return status }
     Recording.summaryObserve(cell, value)

@@ -1,5 +1,5 @@
 /*
- * Internal to libn3obs.so: C11 atomics on raw memory, the per-thread stripe index and
+ * Internal to libn3obs.so: C11 atomics on raw memory, single-writer cells, per-thread ids and
  * error buffer, and clocks. Swift imports these; the static inline ones are compiled into
  * the caller, so the hot path stays one atomic instruction plus a few loads.
  *
@@ -77,26 +77,71 @@ static inline void n3o_store_f64(uint64_t *p, double v) {
     n3o_store_u64(p, bits);
 }
 
-/* ---- counters: an integer cell, a float cell, and stripes once threads contend -------- */
+/* ---- single writers ------------------------------------------------------------------
+ * A cell's base is written by one thread only, its owner: the first thread that records
+ * into it. The owner updates it with a plain relaxed load, add and store (no lock prefix,
+ * no cache-line ping-pong), and readers see whole 8-byte values. Other threads write to
+ * lanes of their own (counters) or to a shared atomic shard (histograms). As with
+ * prometheus-cpp and client_golang, recording is not async-signal-safe: a signal handler
+ * that records into a series its thread is recording into may lose that one update. */
 
-/* One cache line per stripe so that two cores adding to one counter do not fight over a
- * line. A counter gets its stripes only after a compare-and-swap on its base cell fails,
- * i.e. once two threads have really collided (Java's LongAdder does the same), so an
- * uncontended series costs 32 bytes, not N3O_STRIPES cache lines. */
-#define N3O_STRIPES 8
-typedef struct n3o_stripe {
-    uint64_t whole;
-    uint64_t frac_bits;
-    char pad[48];
-} n3o_stripe;
+#define N3O_UNCLAIMED 0xFFFFFFFFu
+
+/* The calling thread's id: 0 until assigned, then 1, 2, ... for the life of the thread.
+ * initial-exec keeps the access one %fs-relative load even in a shared object. */
+extern __thread uint32_t n3o_thread_id __attribute__((tls_model("initial-exec")));
+uint32_t n3o_assign_thread_id(void);
+
+static inline uint32_t n3o_current_thread_id(void) {
+    uint32_t id = n3o_thread_id;
+    if (__builtin_expect(id == 0, 0)) id = n3o_assign_thread_id();
+    return id;
+}
+
+static inline uint32_t n3o_load_u32(const uint32_t *p) {
+    return atomic_load_explicit((const _Atomic uint32_t *)p, memory_order_relaxed);
+}
+/** Claims an unclaimed owner word for `me`; true if `me` owns it afterwards. */
+static inline int n3o_claim(uint32_t *owner, uint32_t me) {
+    uint32_t expected = N3O_UNCLAIMED;
+    return atomic_compare_exchange_strong_explicit((_Atomic uint32_t *)owner, &expected, me,
+                                                   memory_order_relaxed, memory_order_relaxed) ||
+           expected == me;
+}
+/** The single writer's update: no lock prefix, but never a torn value for readers. */
+static inline void n3o_owner_add_u64(uint64_t *p, uint64_t v) {
+    n3o_store_u64(p, n3o_load_u64(p) + v);
+}
+static inline void n3o_owner_add_f64(uint64_t *p, double v) {
+    n3o_store_f64(p, n3o_load_f64(p) + v);
+}
+
+/* ---- counters: an integer cell, a float cell, and lanes for other threads ------------ */
+
+/* A counter's base belongs to its first writer. Each other thread claims the lane
+ * (thread id mod N3O_LANES) if it is free and then writes it as its single writer; a thread
+ * whose lane another thread holds adds to the lane's shared cells with atomic adds. Lanes
+ * are allocated only when a second thread records into the counter, so an uncontended
+ * series costs 40 bytes; one cache line per lane keeps cores from fighting over a line. */
+#define N3O_LANES 8
+typedef struct n3o_lane {
+    uint32_t owner;          /* the lane's single writer, or N3O_UNCLAIMED */
+    uint32_t reserved;
+    uint64_t whole;          /* written by the owner only */
+    uint64_t frac_bits;      /* written by the owner only */
+    uint64_t shared_whole;   /* atomic adds by threads whose lane is taken */
+    uint64_t shared_frac_bits;
+    char pad[24];
+} n3o_lane;
 
 typedef struct n3o_counter_cell {
     uint32_t tag;            /* N3O_TAG_COUNTER; checked before every record */
     uint32_t flags;          /* N3O_CELL_OVERFLOW */
-    void *series;            /* the SeriesRecord this cell belongs to */
-    uint64_t whole;          /* whole increments */
-    uint64_t frac_bits;      /* the rest, as a double's bits */
-    n3o_stripe *stripes;   /* NULL until contention, then N3O_STRIPES aligned lines */
+    uint32_t owner;          /* the base's single writer, or N3O_UNCLAIMED */
+    uint32_t reserved;
+    uint64_t whole;          /* whole increments, by the owner */
+    uint64_t frac_bits;      /* the rest, as a double's bits, by the owner */
+    n3o_lane *lanes;         /* NULL until a second thread records */
 } n3o_counter_cell;
 
 /* Set on the overflow series' cells: records there are also counted by a self-metric. */
@@ -108,39 +153,118 @@ typedef struct n3o_counter_cell {
 #define N3O_TAG_HISTOGRAM 0x6e33c003u
 #define N3O_TAG_SUMMARY 0x6e33c004u
 #define N3O_TAG_INFO 0x6e33c005u
+/* Set in every cell's tag by n3obs_shutdown: later records fail the tag compare. */
+#define N3O_TAG_SHUT_DOWN 0x80000000u
 
-/* Every cell starts with these fields, so a handle's type can be checked before use. */
+static inline uint32_t n3o_load_tag(const void *cell) {
+    return atomic_load_explicit((const _Atomic uint32_t *)cell, memory_order_relaxed);
+}
+static inline void n3o_mark_shut_down(void *cell) {
+    atomic_fetch_or_explicit((_Atomic uint32_t *)cell, N3O_TAG_SHUT_DOWN, memory_order_relaxed);
+}
+
+/* Every cell starts with these fields, so a handle's type can be checked before use.
+ * The series' record sits just before the cell in memory (see SeriesRecord.swift). */
 typedef struct n3o_cell_header {
     uint32_t tag;
     uint32_t flags;
-    void *series;
 } n3o_cell_header;
+
+/* What a C caller holds for a family: a tag, then the unretained MetricFamily. */
+typedef struct n3o_family_handle {
+    uint32_t tag;
+    uint32_t flags;
+    void *family;
+} n3o_family_handle;
 
 typedef struct n3o_gauge_cell {
     uint32_t tag;
     uint32_t flags;
-    void *series;
     uint64_t bits;           /* the value, as a double's bits */
 } n3o_gauge_cell;
 
+/* A histogram's base counts and sum belong to its first writer (plain updates); other
+ * threads share one atomic shard, allocated when the first of them records. */
+typedef struct n3o_histogram_shard {
+    uint64_t sum_bits;
+    uint64_t counts[];       /* bound_count + 1 */
+} n3o_histogram_shard;
+
 typedef struct n3o_histogram_cell {
     uint32_t tag;
+    uint32_t flags;
     uint32_t bound_count;    /* finite bounds; counts has bound_count + 1 entries */
-    void *series;
+    uint32_t owner;          /* the base's single writer, or N3O_UNCLAIMED */
     const double *bounds;    /* the family's, shared by its series */
-    uint64_t *counts;        /* per bucket, not cumulative; the last is +Inf */
-    uint64_t sum_bits;
+    uint64_t *counts;        /* per bucket, not cumulative; the last is +Inf (owner only) */
+    uint64_t sum_bits;       /* owner only */
+    n3o_histogram_shard *shared; /* atomic counts of other threads; NULL until needed */
     void *exemplars;         /* filled by tracing; NULL until then */
 } n3o_histogram_cell;
 
 typedef struct n3o_summary_cell {
     uint32_t tag;
     uint32_t flags;
-    void *series;
     void *sketch;            /* an unretained WindowedQuantileSketch */
     uint64_t count;          /* cumulative, as Prometheus wants _count and _sum */
     uint64_t sum_bits;
 } n3o_summary_cell;
+
+/** Adds for a thread that does not own the base (out of line: the owner's path stays
+ *  short). Claims the base if nobody has yet. */
+void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac);
+
+/** Adds whole (exact) plus frac (>= 0, may be 0). */
+static inline void n3o_counter_add_parts(n3o_counter_cell *cell, uint64_t whole, double frac) {
+    if (__builtin_expect(n3o_load_u32(&cell->owner) == n3o_thread_id, 1)) {
+        n3o_owner_add_u64(&cell->whole, whole);
+        if (__builtin_expect(frac != 0.0, 0)) n3o_owner_add_f64(&cell->frac_bits, frac);
+        return;
+    }
+    n3o_counter_add_other(cell, whole, frac);
+}
+
+static inline void n3o_counter_add_whole(n3o_counter_cell *cell, uint64_t n) {
+    n3o_counter_add_parts(cell, n, 0.0);
+}
+
+/** v is finite and >= 0. As client_golang does, whole amounts go to the integer cell,
+ *  exactly; trunc(v) and v - trunc(v) are both exact for v < 2^63. */
+static inline void n3o_counter_add(n3o_counter_cell *cell, double v) {
+    if (__builtin_expect(v < 9223372036854775808.0, 1)) {
+        int64_t whole = (int64_t)v;
+        n3o_counter_add_parts(cell, (uint64_t)whole, v - (double)whole);
+        return;
+    }
+    n3o_counter_add_parts(cell, 0, v);
+}
+
+/** The counter's value: every cell summed. */
+static inline double n3o_counter_value(const n3o_counter_cell *cell) {
+    uint64_t whole = n3o_load_u64(&cell->whole);
+    double frac = n3o_load_f64(&cell->frac_bits);
+    const n3o_lane *lanes = (const n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
+    if (lanes != NULL) {
+        for (int i = 0; i < N3O_LANES; i++) {
+            whole += n3o_load_u64(&lanes[i].whole) + n3o_load_u64(&lanes[i].shared_whole);
+            frac += n3o_load_f64(&lanes[i].frac_bits) + n3o_load_f64(&lanes[i].shared_frac_bits);
+        }
+    }
+    return (double)whole + frac;
+}
+
+/* ---- histograms -------------------------------------------------------------------- */
+
+static inline uint64_t n3o_histogram_shard_count(const n3o_histogram_shard *shard, uint32_t i) {
+    return n3o_load_u64(&shard->counts[i]);
+}
+/** The other threads' shard, or NULL while only the owner has recorded. */
+static inline n3o_histogram_shard *n3o_histogram_shared(const n3o_histogram_cell *cell) {
+    return (n3o_histogram_shard *)n3o_load_ptr((void *const *)&cell->shared);
+}
+
+/** Records bucket i for a thread that does not own the base (out of line). */
+void n3o_histogram_observe_other(n3o_histogram_cell *cell, uint32_t i, double v);
 
 static inline void n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
     const double *bounds = cell->bounds;
@@ -155,73 +279,12 @@ static inline void n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
         }
         i = lo;
     }
-    n3o_add_u64(&cell->counts[i], 1);
-    n3o_add_f64(&cell->sum_bits, v);
-}
-
-/* The stripe of the calling thread, fixed for its life. initial-exec keeps the access a
- * single %fs-relative load even in a shared object (glibc reserves static TLS for it). */
-extern __thread uint32_t n3o_thread_stripe
-    __attribute__((tls_model("initial-exec")));
-uint32_t n3o_assign_stripe(void);
-
-static inline uint32_t n3o_stripe_index(void) {
-    uint32_t s = n3o_thread_stripe;
-    if (__builtin_expect(s == 0, 0)) s = n3o_assign_stripe();
-    return (s - 1) & (N3O_STRIPES - 1);
-}
-
-/** Allocates zeroed stripes and installs them unless another thread won; returns the
- *  stripes in place, or NULL if memory ran out (the caller then adds to the base). */
-n3o_stripe *n3o_install_stripes(n3o_counter_cell *cell);
-
-static inline void n3o_counter_add_whole(n3o_counter_cell *cell, uint64_t n) {
-    n3o_stripe *st = (n3o_stripe *)n3o_load_ptr((void *const *)&cell->stripes);
-    if (__builtin_expect(st == NULL, 1)) {
-        _Atomic uint64_t *base = (_Atomic uint64_t *)&cell->whole;
-        uint64_t old = atomic_load_explicit(base, memory_order_relaxed);
-        if (__builtin_expect(atomic_compare_exchange_strong_explicit(
-                                 base, &old, old + n, memory_order_relaxed,
-                                 memory_order_relaxed), 1))
-            return;
-        st = n3o_install_stripes(cell);
-        if (st == NULL) {
-            n3o_add_u64(&cell->whole, n);
-            return;
-        }
+    if (__builtin_expect(n3o_load_u32(&cell->owner) == n3o_thread_id, 1)) {
+        n3o_owner_add_u64(&cell->counts[i], 1);
+        n3o_owner_add_f64(&cell->sum_bits, v);
+        return;
     }
-    n3o_add_u64(&st[n3o_stripe_index()].whole, n);
-}
-
-static inline void n3o_counter_add(n3o_counter_cell *cell, double v) {
-    /* client_golang: whole increments go to the integer cell, exactly. */
-    if (v < 18446744073709551616.0) {
-        uint64_t whole = (uint64_t)v;
-        if ((double)whole == v) {
-            n3o_counter_add_whole(cell, whole);
-            return;
-        }
-    }
-    n3o_stripe *st = (n3o_stripe *)n3o_load_ptr((void *const *)&cell->stripes);
-    if (st != NULL)
-        n3o_add_f64(&st[n3o_stripe_index()].frac_bits, v);
-    else
-        n3o_add_f64(&cell->frac_bits, v);
-}
-
-/** The counter's value: every cell summed. */
-static inline double n3o_counter_value(const n3o_counter_cell *cell) {
-    uint64_t whole = n3o_load_u64(&cell->whole);
-    double frac = n3o_load_f64(&cell->frac_bits);
-    const n3o_stripe *st =
-        (const n3o_stripe *)n3o_load_ptr((void *const *)&cell->stripes);
-    if (st != NULL) {
-        for (int i = 0; i < N3O_STRIPES; i++) {
-            whole += n3o_load_u64(&st[i].whole);
-            frac += n3o_load_f64(&st[i].frac_bits);
-        }
-    }
-    return (double)whole + frac;
+    n3o_histogram_observe_other(cell, i, v);
 }
 
 /* ---- the SDK's lifecycle state, read on every record --------------------------------- */
@@ -235,6 +298,80 @@ static inline uint32_t n3o_sdk_state(void) {
 static inline void n3o_set_sdk_state(uint32_t s) {
     atomic_store_explicit((_Atomic uint32_t *)&n3o_sdk_state_word, s,
                           memory_order_release);
+}
+
+/* ---- checked record paths ------------------------------------------------------------
+ * The C API's record functions in one inline piece each, so the common case is a handful
+ * of predictable branches around the owner's update, with no call.
+ * They return N3O_REC_OK or which check failed; the Swift @_cdecl layer turns that into a
+ * status and a message. */
+
+enum {
+    N3O_REC_OK = 0,
+    N3O_REC_NULL = 1,        /* the handle is NULL */
+    N3O_REC_WRONG_TYPE = 2,  /* the handle is not a series of this type */
+    N3O_REC_NOT_RUNNING = 3, /* before n3obs_init or after n3obs_shutdown */
+    N3O_REC_BAD_VALUE = 4,   /* NaN, infinite or negative where not allowed */
+};
+
+/** Counts a record into an overflow series (out of line; rare). */
+void n3o_count_overflow(void *cell);
+
+/* No lifecycle check here: no series exists before n3obs_init, and n3obs_shutdown sets
+ * N3O_TAG_SHUT_DOWN in every cell's tag, so the tag compare covers both (the failure path
+ * tells a shut-down handle from a wrong one). */
+#define N3O_CHECK_HANDLE(cell, want_tag)                                                   \
+    if (__builtin_expect((cell) == NULL, 0)) return N3O_REC_NULL;                         \
+    if (__builtin_expect(n3o_load_tag(cell) != (want_tag), 0)) return N3O_REC_WRONG_TYPE;
+
+#define N3O_COUNT_IF_OVERFLOW(cell)                                                        \
+    if (__builtin_expect(((n3o_cell_header *)(cell))->flags & N3O_CELL_OVERFLOW, 0))       \
+        n3o_count_overflow(cell);
+
+/** Negative, NaN, infinite, -0.0 or >= 2^63: the cases the fast path's one compare sends
+ *  here. */
+int n3o_record_counter_add_unusual(n3o_counter_cell *cell, double v);
+
+static inline int n3o_record_counter_add(void *cell, double v) {
+    N3O_CHECK_HANDLE(cell, N3O_TAG_COUNTER)
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    /* One unsigned compare admits exactly +0.0 <= v < 2^63 (sign bit clear, below 2^63). */
+    if (__builtin_expect(bits >= 0x43E0000000000000ull, 0))
+        return n3o_record_counter_add_unusual((n3o_counter_cell *)cell, v);
+    n3o_counter_add((n3o_counter_cell *)cell, v);
+    N3O_COUNT_IF_OVERFLOW(cell)
+    return N3O_REC_OK;
+}
+
+static inline int n3o_record_counter_inc(void *cell) {
+    N3O_CHECK_HANDLE(cell, N3O_TAG_COUNTER)
+    n3o_counter_add_whole((n3o_counter_cell *)cell, 1);
+    N3O_COUNT_IF_OVERFLOW(cell)
+    return N3O_REC_OK;
+}
+
+static inline int n3o_record_gauge_set(void *cell, double v) {
+    N3O_CHECK_HANDLE(cell, N3O_TAG_GAUGE)
+    n3o_store_f64(&((n3o_gauge_cell *)cell)->bits, v);
+    N3O_COUNT_IF_OVERFLOW(cell)
+    return N3O_REC_OK;
+}
+
+static inline int n3o_record_gauge_add(void *cell, double v) {
+    N3O_CHECK_HANDLE(cell, N3O_TAG_GAUGE)
+    if (__builtin_expect(!(v >= -__DBL_MAX__ && v <= __DBL_MAX__), 0)) return N3O_REC_BAD_VALUE;
+    n3o_add_f64(&((n3o_gauge_cell *)cell)->bits, v);
+    N3O_COUNT_IF_OVERFLOW(cell)
+    return N3O_REC_OK;
+}
+
+static inline int n3o_record_histogram_observe(void *cell, double v) {
+    N3O_CHECK_HANDLE(cell, N3O_TAG_HISTOGRAM)
+    if (__builtin_expect(v != v, 0)) return N3O_REC_BAD_VALUE;
+    n3o_histogram_observe((n3o_histogram_cell *)cell, v);
+    N3O_COUNT_IF_OVERFLOW(cell)
+    return N3O_REC_OK;
 }
 
 /* ---- the per-thread error message -------------------------------------------------- */

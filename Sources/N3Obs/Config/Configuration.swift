@@ -31,10 +31,12 @@ public struct Configuration: Sendable, Equatable {
         let service = serviceName ?? env("OTEL_SERVICE_NAME").flatMap { $0.isEmpty ? nil : $0 }
             ?? Environment.resourceAttribute("service.name", in: env("OTEL_RESOURCE_ATTRIBUTES"))
             ?? "unknown_service"
-        let namespace = metricNamespace ?? env("N3OBS_METRIC_NAMESPACE") ?? "namel3ss"
+        let namespaceFromEnvironment = metricNamespace == nil ? env("N3OBS_METRIC_NAMESPACE") : nil
+        let namespace = metricNamespace ?? namespaceFromEnvironment ?? "namel3ss"
         if !namespace.isEmpty {
             do throws(N3ObsError) { try MetricNames.validateMetricName(namespace) } catch {
-                throw N3ObsError(.config, "metric namespace '\(namespace)' is not a valid metric name prefix")
+                let source = namespaceFromEnvironment != nil ? "N3OBS_METRIC_NAMESPACE" : "metric namespace"
+                throw N3ObsError(.config, "\(source) '\(namespace)' is not a valid metric name prefix")
             }
         }
         var limit = Limits.defaultCardinalityLimit

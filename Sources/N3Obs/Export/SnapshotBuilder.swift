@@ -4,7 +4,7 @@ import Glibc
 
 /// Builds an `n3obs_metrics_snapshot` in one allocation:
 ///
-///     [snapshot][families][series][buckets][quantiles]
+///     [snapshot][families][series][buckets][quantiles][label value pointers]
 ///
 /// Names, help texts and label values are not copied: they point into families and series,
 /// which live as long as the process. Freeing the snapshot is one `free`.
@@ -14,20 +14,22 @@ public enum SnapshotBuilder {
     {
         let families = registry.families()
         let recordsByFamily = families.map { $0.snapshotRecords() }
-        var seriesCount = 0, bucketCount = 0, quantileCount = 0
+        var seriesCount = 0, bucketCount = 0, quantileCount = 0, labelCount = 0
         for (family, records) in zip(families, recordsByFamily) {
             seriesCount += records.count
+            labelCount += records.count * family.labelCount
             bucketCount += records.count * (family.type == .histogram ? family.shape.buckets.count + 1 : 0)
             quantileCount += records.count * (family.shape.summary?.quantiles.count ?? 0)
         }
         let layout = Layout(families: families.count, series: seriesCount,
-                            buckets: bucketCount, quantiles: quantileCount)
+                            buckets: bucketCount, quantiles: quantileCount, labels: labelCount)
         guard let base = n3o_aligned_zalloc(64, layout.total) else { return nil }
         let snapshot = base.assumingMemoryBound(to: n3obs_metrics_snapshot.self)
         let familyData = (base + layout.familiesOffset).assumingMemoryBound(to: n3obs_family_data.self)
         var series = (base + layout.seriesOffset).assumingMemoryBound(to: n3obs_series_data.self)
         var buckets = (base + layout.bucketsOffset).assumingMemoryBound(to: n3obs_bucket_data.self)
         var quantiles = (base + layout.quantilesOffset).assumingMemoryBound(to: n3obs_quantile_data.self)
+        var labels = (base + layout.labelsOffset).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
         let monotonicNow = n3o_monotonic_ns()
 
         for (f, (family, records)) in zip(families, recordsByFamily).enumerated() {
@@ -37,10 +39,13 @@ public enum SnapshotBuilder {
                 label_names: UnsafePointer(family.cLabelNames), label_count: family.labelCount,
                 series: series, series_count: records.count)
             for record in records {
-                series.pointee.label_values = UnsafePointer(record.pointee.labelValues)
+                SeriesRecord.labelValues(of: record, cellSize: family.cellSize, count: family.labelCount,
+                                         into: labels)
+                series.pointee.label_values = UnsafePointer(labels)
+                labels += family.labelCount
                 series.pointee.is_overflow = record.pointee.isOverflow ? 1 : 0
                 series.pointee.created_unix_nano = record.pointee.createdUnixNano
-                let cell = record.pointee.cell
+                let cell = SeriesRecord.cell(of: record)
                 switch family.type {
                 case .counter:
                     series.pointee.value = n3o_counter_value(cell.assumingMemoryBound(to: n3o_counter_cell.self))
@@ -73,14 +78,17 @@ public enum SnapshotBuilder {
                                       into series: UnsafeMutablePointer<n3obs_series_data>,
                                       buckets: UnsafeMutablePointer<n3obs_bucket_data>) -> Int {
         let n = Int(cell.pointee.bound_count) + 1
+        let shared = n3o_histogram_shared(cell)
         var cumulative: UInt64 = 0
         for i in 0..<n {
             cumulative &+= n3o_load_u64(cell.pointee.counts + i)
+            if let shared { cumulative &+= n3o_histogram_shard_count(shared, UInt32(i)) }
             buckets[i].upper_bound = i < n - 1 ? cell.pointee.bounds[i] : .infinity
             buckets[i].cumulative_count = cumulative
         }
         series.pointee.count = cumulative
         series.pointee.sum = n3o_load_f64(&cell.pointee.sum_bits)
+            + (shared.map { n3o_load_f64(&$0.pointee.sum_bits) } ?? 0)
         series.pointee.buckets = UnsafePointer(buckets)
         series.pointee.bucket_count = n
         return n
@@ -107,15 +115,17 @@ public enum SnapshotBuilder {
     }
 
     private struct Layout {
-        let familiesOffset: Int, seriesOffset: Int, bucketsOffset: Int, quantilesOffset: Int, total: Int
+        let familiesOffset: Int, seriesOffset: Int, bucketsOffset: Int, quantilesOffset: Int
+        let labelsOffset: Int, total: Int
 
-        init(families: Int, series: Int, buckets: Int, quantiles: Int) {
+        init(families: Int, series: Int, buckets: Int, quantiles: Int, labels: Int) {
             func align(_ n: Int) -> Int { (n + 63) & ~63 }
             familiesOffset = align(MemoryLayout<n3obs_metrics_snapshot>.stride)
             seriesOffset = align(familiesOffset + families * MemoryLayout<n3obs_family_data>.stride)
             bucketsOffset = align(seriesOffset + series * MemoryLayout<n3obs_series_data>.stride)
             quantilesOffset = align(bucketsOffset + buckets * MemoryLayout<n3obs_bucket_data>.stride)
-            total = quantilesOffset + quantiles * MemoryLayout<n3obs_quantile_data>.stride
+            labelsOffset = align(quantilesOffset + quantiles * MemoryLayout<n3obs_quantile_data>.stride)
+            total = labelsOffset + labels * MemoryLayout<UnsafePointer<CChar>?>.stride
         }
     }
 }

@@ -12,13 +12,17 @@ public final class MetricFamily: @unchecked Sendable {
     public var type: MetricType { shape.type }
     let labelCount: Int
     let cardinalityLimit: Int
-    let index = SeriesIndex()
+    let index: SeriesIndex
     private let lock = Lock()
     /// Every record in creation order (read under `lock` by snapshots).
     private var records: [UnsafeMutablePointer<SeriesRecord>] = []
     private var overflow: UnsafeMutablePointer<SeriesRecord>?
+    /// The self-metric series counting records into this family's overflow series.
+    private(set) var overflowCounter: UnsafeMutablePointer<n3o_counter_cell>?
     /// Binds the self-metric counting records into this family's overflow series.
     private let overflowCounterBinder: @Sendable (String) -> UnsafeMutablePointer<n3o_counter_cell>?
+    /// Bytes of each series' cell; label bytes follow it.
+    let cellSize: Int
 
     // C copies for exporters, alive as long as the family (i.e. the process).
     let cName: UnsafeMutablePointer<CChar>
@@ -28,7 +32,7 @@ public final class MetricFamily: @unchecked Sendable {
     let cBounds: UnsafeMutablePointer<Double>
     /// What C callers hold: a tagged header pointing back to this family, so a handle of
     /// another type is detected before it is used.
-    public let handle: UnsafeMutablePointer<n3o_cell_header>
+    public let handle: UnsafeMutablePointer<n3o_family_handle>
 
     /// Family handles carry their type's series tag with this bit flipped.
     public static let familyTagBit: UInt32 = 0x0001_0000
@@ -39,6 +43,8 @@ public final class MetricFamily: @unchecked Sendable {
         self.labelCount = shape.labelNames.count
         self.cardinalityLimit = max(1, cardinalityLimit)
         self.overflowCounterBinder = overflowCounterBinder
+        self.cellSize = Self.cellSize(for: shape)
+        self.index = SeriesIndex(cellSize: cellSize)
         cName = strdup(shape.name)
         cHelp = strdup(shape.help)
         cUnit = strdup(shape.unit)
@@ -47,14 +53,14 @@ public final class MetricFamily: @unchecked Sendable {
         cBounds = .allocate(capacity: max(1, shape.buckets.count))
         for (i, bound) in shape.buckets.enumerated() { cBounds[i] = bound }
         handle = .allocate(capacity: 1)
-        handle.initialize(to: n3o_cell_header(tag: shape.type.tag ^ Self.familyTagBit, flags: 0, series: nil))
-        handle.pointee.series = Unmanaged.passUnretained(self).toOpaque()
+        handle.initialize(to: n3o_family_handle(tag: shape.type.tag ^ Self.familyTagBit, flags: 0, family: nil))
+        handle.pointee.family = Unmanaged.passUnretained(self).toOpaque()
     }
 
     /// The family behind a C handle, if the handle is one of `type`'s.
     public static func from(handle: UnsafeRawPointer, type: MetricType) -> MetricFamily? {
-        let header = handle.assumingMemoryBound(to: n3o_cell_header.self)
-        guard header.pointee.tag == type.tag ^ familyTagBit, let family = header.pointee.series else { return nil }
+        let header = handle.assumingMemoryBound(to: n3o_family_handle.self)
+        guard header.pointee.tag == type.tag ^ familyTagBit, let family = header.pointee.family else { return nil }
         return Unmanaged<MetricFamily>.fromOpaque(family).takeUnretainedValue()
     }
 
@@ -69,7 +75,7 @@ public final class MetricFamily: @unchecked Sendable {
                              "'\(shape.name)' has \(labelCount) label names but \(count) values were given")
         }
         let key = try LabelKey(values: values, count: count)
-        if let record = index.find(key) { return record.pointee.cell }
+        if let record = index.find(key) { return SeriesRecord.cell(of: record) }
         return try create(key)
     }
 
@@ -80,6 +86,17 @@ public final class MetricFamily: @unchecked Sendable {
         let pointers = copies.map { UnsafePointer<CChar>($0) }
         return try pointers.withUnsafeBufferPointer { buffer throws(N3ObsError) in
             try cell(for: buffer.baseAddress, count: buffer.count)
+        }
+    }
+
+    /// Marks every series' cell as shut down, so that recording through a bound handle
+    /// fails its type check from now on (the hot path reads no global state).
+    func markShutDown() {
+        lock.withLock {
+            for record in records + (overflow.map { [$0] } ?? []) {
+                let cell = SeriesRecord.cell(of: record)
+                n3o_mark_shut_down(cell)
+            }
         }
     }
 
@@ -94,7 +111,7 @@ public final class MetricFamily: @unchecked Sendable {
     private func create(_ key: LabelKey) throws(N3ObsError) -> UnsafeMutableRawPointer {
         try key.validateUTF8()
         return try lock.withLock { () throws(N3ObsError) -> UnsafeMutableRawPointer in
-            if let record = index.find(key) { return record.pointee.cell }
+            if let record = index.find(key) { return SeriesRecord.cell(of: record) }
             if records.count >= cardinalityLimit { return try overflowCell() }
             guard let record = makeRecord(key, isOverflow: false) else {
                 throw N3ObsError(.noMemory, "no memory for a new series of '\(shape.name)'")
@@ -103,33 +120,32 @@ public final class MetricFamily: @unchecked Sendable {
                 throw N3ObsError(.noMemory, "no memory to index a new series of '\(shape.name)'")
             }
             records.append(record)
-            return record.pointee.cell
+            return SeriesRecord.cell(of: record)
         }
     }
 
     /// Called with `lock` held.
     private func overflowCell() throws(N3ObsError) -> UnsafeMutableRawPointer {
-        if let overflow { return overflow.pointee.cell }
+        if let overflow { return SeriesRecord.cell(of: overflow) }
         let empty = [UnsafePointer<CChar>?](repeating: emptyCString, count: labelCount)
-        let key = try empty.withUnsafeBufferPointer { buffer throws(N3ObsError) in
-            try LabelKey(values: buffer.baseAddress, count: labelCount)
+        // The key points into `empty`: build the record while that memory is alive.
+        let made = try empty.withUnsafeBufferPointer { buffer throws(N3ObsError) in
+            makeRecord(try LabelKey(values: buffer.baseAddress, count: labelCount), isOverflow: true)
         }
-        guard let record = makeRecord(key, isOverflow: true) else {
+        guard let record = made else {
             throw N3ObsError(.noMemory, "no memory for the overflow series of '\(shape.name)'")
         }
-        record.pointee.overflowCounter = overflowCounterBinder(shape.name)
-        record.pointee.cell.assumingMemoryBound(to: n3o_cell_header.self).pointee.flags |= N3O_CELL_OVERFLOW
+        overflowCounter = overflowCounterBinder(shape.name)
+        let cell = SeriesRecord.cell(of: record)
+        cell.assumingMemoryBound(to: n3o_cell_header.self).pointee.flags |= N3O_CELL_OVERFLOW
         overflow = record
-        return record.pointee.cell
+        return cell
     }
 
-    /// One allocation: cell, record, label pointers, label bytes (see SeriesRecord).
+    /// One allocation: record, cell, label bytes (see SeriesRecord).
     private func makeRecord(_ key: LabelKey, isOverflow: Bool) -> UnsafeMutablePointer<SeriesRecord>? {
-        let cellSize = Self.round8(cellBytes)
-        let recordSize = Self.round8(MemoryLayout<SeriesRecord>.stride)
-        let pointersSize = MemoryLayout<UnsafePointer<CChar>?>.stride * labelCount
-        guard let base = n3o_aligned_zalloc(64, cellSize + recordSize + pointersSize + key.totalBytes)
-        else { return nil }
+        // malloc's 16-byte alignment is enough: no cell field is wider than 8 bytes.
+        guard let base = calloc(1, SeriesRecord.stride + cellSize + key.totalBytes) else { return nil }
         var sketch: WindowedQuantileSketch?
         if shape.type == .summary {
             let options = shape.summary ?? .default
@@ -138,44 +154,36 @@ public final class MetricFamily: @unchecked Sendable {
                 relativeError: SummaryOptions.relativeError)
             if sketch == nil { free(base); return nil }
         }
-        let record = (base + cellSize).assumingMemoryBound(to: SeriesRecord.self)
-        let pointers = (base + cellSize + recordSize).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
-        let bytes = (base + cellSize + recordSize + pointersSize).assumingMemoryBound(to: UInt8.self)
-        var offset = 0
-        for i in 0..<labelCount {
-            guard let value = key.values?[i] else { continue }
-            let n = strlen(value) + 1
-            memcpy(bytes + offset, value, n)
-            pointers[i] = UnsafeRawPointer(bytes + offset).assumingMemoryBound(to: CChar.self)
-            offset += n
-        }
+        let record = base.assumingMemoryBound(to: SeriesRecord.self)
         record.initialize(to: SeriesRecord(
-            hash: key.hash, cell: base, labelValues: pointers, labelBytes: bytes,
-            labelBytesCount: key.totalBytes, labelCount: labelCount,
-            createdUnixNano: n3o_realtime_ns(), isOverflow: isOverflow, overflowCounter: nil,
-            family: Unmanaged.passUnretained(self)))
-        initializeCell(base, record: record, sketch: sketch)
+            hash: key.hash, family: Unmanaged.passUnretained(self), createdUnixNano: n3o_realtime_ns(),
+            labelBytesCount: UInt32(key.totalBytes), isOverflow: isOverflow))
+        key.copy(into: SeriesRecord.labelBytes(of: record, cellSize: cellSize))
+        initializeCell(SeriesRecord.cell(of: record), sketch: sketch)
         return record
     }
 
-    private var cellBytes: Int {
-        switch shape.type {
+    private static func cellSize(for shape: MetricShape) -> Int {
+        let bytes = switch shape.type {
         case .counter: MemoryLayout<n3o_counter_cell>.stride
         case .gauge: MemoryLayout<n3o_gauge_cell>.stride
         case .histogram: MemoryLayout<n3o_histogram_cell>.stride + (shape.buckets.count + 1) * 8
         case .summary: MemoryLayout<n3o_summary_cell>.stride
         case .info: MemoryLayout<n3o_cell_header>.stride
         }
+        return round8(bytes)
     }
 
-    private func initializeCell(_ cell: UnsafeMutableRawPointer, record: UnsafeMutablePointer<SeriesRecord>,
-                                sketch: WindowedQuantileSketch?) {
-        let header = cell.assumingMemoryBound(to: n3o_cell_header.self)
-        header.pointee.tag = shape.type.tag
-        header.pointee.series = UnsafeMutableRawPointer(record)
+    private func initializeCell(_ cell: UnsafeMutableRawPointer, sketch: WindowedQuantileSketch?) {
+        // A series created while shutdown runs is born marked, like the rest.
+        cell.assumingMemoryBound(to: n3o_cell_header.self).pointee.tag =
+            shape.type.tag | (n3o_sdk_state() == UInt32(N3O_STATE_SHUT_DOWN) ? N3O_TAG_SHUT_DOWN : 0)
         switch shape.type {
+        case .counter:
+            cell.assumingMemoryBound(to: n3o_counter_cell.self).pointee.owner = N3O_UNCLAIMED
         case .histogram:
             let h = cell.assumingMemoryBound(to: n3o_histogram_cell.self)
+            h.pointee.owner = N3O_UNCLAIMED
             h.pointee.bound_count = UInt32(shape.buckets.count)
             h.pointee.bounds = UnsafePointer(cBounds)
             h.pointee.counts = (cell + MemoryLayout<n3o_histogram_cell>.stride)

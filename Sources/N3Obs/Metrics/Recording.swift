@@ -1,41 +1,38 @@
 import CN3ObsShims
 
-/// Recording into cells: the operations behind the C API's record functions and the Swift
-/// API. The caller has checked the cell's tag; each is one atomic operation (or a short
-/// compare-and-swap loop for floating-point sums) with no lock or allocation.
+/// Recording into cells, for Swift callers and the by-label C paths. The caller has checked
+/// the cell's type. Each is one atomic operation (or a short compare-and-swap loop for
+/// floating-point sums) with no lock or allocation; the checked C fast paths live in
+/// n3o_shims.h (`n3o_record_*`).
 public enum Recording {
     /// Adds to a counter; `value` is finite and non-negative.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func counterAdd(_ cell: UnsafeMutableRawPointer, _ value: Double) {
-        let c = cell.assumingMemoryBound(to: n3o_counter_cell.self)
-        n3o_counter_add(c, value)
-        if c.pointee.flags & N3O_CELL_OVERFLOW != 0 { countOverflow(cell) }
+        n3o_counter_add(cell.assumingMemoryBound(to: n3o_counter_cell.self), value)
+        if flags(cell) & N3O_CELL_OVERFLOW != 0 { n3o_count_overflow(cell) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func gaugeSet(_ cell: UnsafeMutableRawPointer, _ value: Double) {
-        let g = cell.assumingMemoryBound(to: n3o_gauge_cell.self)
-        n3o_store_f64(&g.pointee.bits, value)
-        if g.pointee.flags & N3O_CELL_OVERFLOW != 0 { countOverflow(cell) }
+        n3o_store_f64(&cell.assumingMemoryBound(to: n3o_gauge_cell.self).pointee.bits, value)
+        if flags(cell) & N3O_CELL_OVERFLOW != 0 { n3o_count_overflow(cell) }
     }
 
-    @inline(__always)
+    /// `delta` is finite.
+    @inlinable @inline(__always)
     public static func gaugeAdd(_ cell: UnsafeMutableRawPointer, _ delta: Double) {
-        let g = cell.assumingMemoryBound(to: n3o_gauge_cell.self)
-        n3o_add_f64(&g.pointee.bits, delta)
-        if g.pointee.flags & N3O_CELL_OVERFLOW != 0 { countOverflow(cell) }
+        n3o_add_f64(&cell.assumingMemoryBound(to: n3o_gauge_cell.self).pointee.bits, delta)
+        if flags(cell) & N3O_CELL_OVERFLOW != 0 { n3o_count_overflow(cell) }
     }
 
     /// `value` is not NaN.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func histogramObserve(_ cell: UnsafeMutableRawPointer, _ value: Double) {
-        let h = cell.assumingMemoryBound(to: n3o_histogram_cell.self)
-        n3o_histogram_observe(h, value)
-        if cellFlags(cell) & N3O_CELL_OVERFLOW != 0 { countOverflow(cell) }
+        n3o_histogram_observe(cell.assumingMemoryBound(to: n3o_histogram_cell.self), value)
+        if flags(cell) & N3O_CELL_OVERFLOW != 0 { n3o_count_overflow(cell) }
     }
 
-    /// `value` is finite.
-    @inline(__always)
+    /// `value` is finite. Not inlined into callers: the sketch dominates its cost.
     public static func summaryObserve(_ cell: UnsafeMutableRawPointer, _ value: Double) {
         let s = cell.assumingMemoryBound(to: n3o_summary_cell.self)
         n3o_add_u64(&s.pointee.count, 1)
@@ -45,23 +42,26 @@ public enum Recording {
                 $0.observe(value, now: n3o_monotonic_coarse_ns())
             }
         }
-        if s.pointee.flags & N3O_CELL_OVERFLOW != 0 { countOverflow(cell) }
+        if flags(cell) & N3O_CELL_OVERFLOW != 0 { n3o_count_overflow(cell) }
     }
 
     /// The tag a handle claims, read before trusting it.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func tag(_ cell: UnsafeMutableRawPointer) -> UInt32 {
-        cell.assumingMemoryBound(to: n3o_cell_header.self).pointee.tag
+        n3o_load_tag(cell)
     }
 
-    @inline(__always)
-    static func cellFlags(_ cell: UnsafeMutableRawPointer) -> UInt32 {
+    @inlinable @inline(__always)
+    static func flags(_ cell: UnsafeMutableRawPointer) -> UInt32 {
         cell.assumingMemoryBound(to: n3o_cell_header.self).pointee.flags
     }
+}
 
-    @inline(never)
-    private static func countOverflow(_ cell: UnsafeMutableRawPointer) {
-        guard let record = SeriesRecord.of(cell: cell), let counter = record.pointee.overflowCounter else { return }
-        n3o_counter_add_whole(counter, 1)
-    }
+/// Counts a record that landed in an overflow series (called from the C fast paths too).
+@_cdecl("n3o_count_overflow")
+func countOverflow(_ cell: UnsafeMutableRawPointer?) {
+    guard let cell else { return }
+    let family = SeriesRecord.of(cell: cell).pointee.family.takeUnretainedValue()
+    guard let counter = family.overflowCounter else { return }
+    n3o_counter_add_whole(counter, 1)
 }

@@ -52,6 +52,11 @@ public final class Registry: @unchecked Sendable {
         lock.withLock { sorted }
     }
 
+    /// Marks every series as shut down (see MetricFamily.markShutDown).
+    func markShutDown() {
+        families().forEach { $0.markShutDown() }
+    }
+
     private func bindOverflowCounter(for name: String) -> UnsafeMutablePointer<n3o_counter_cell>? {
         let shape = MetricShape(
             name: Self.overflowMetricName,

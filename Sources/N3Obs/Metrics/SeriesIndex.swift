@@ -10,8 +10,11 @@ final class SeriesIndex: @unchecked Sendable {
     private let published: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     private var retired: [UnsafeMutableRawPointer] = []
     private var count = 0
+    /// Where label bytes start after a record (the family's cell size).
+    private let cellSize: Int
 
-    init() {
+    init(cellSize: Int) {
+        self.cellSize = cellSize
         published = .allocate(capacity: 1)
         published.initialize(to: Self.makeTable(capacity: 8))
     }
@@ -32,7 +35,7 @@ final class SeriesIndex: @unchecked Sendable {
         while true {
             guard let raw = n3o_load_ptr(slots + i) else { return nil }
             let record = raw.assumingMemoryBound(to: SeriesRecord.self)
-            if key.matches(record) { return record }
+            if key.matches(record, cellSize: cellSize) { return record }
             i = (i + 1) & (capacity - 1)
         }
     }

@@ -3,32 +3,52 @@ import Glibc
 
 /// One series of a family, in a single allocation that lives until the process exits:
 ///
-///     [cell][SeriesRecord][label value pointers][label bytes, each NUL-terminated]
+///     [SeriesRecord][cell][label bytes: each value NUL-terminated, back to back]
 ///
-/// The cell comes first so that a C handle is the allocation itself; the label pointers
-/// are handed to exporters as they are (snapshots copy no strings).
+/// A C handle points at the cell; the record sits just before it and the label bytes just
+/// after it (the family knows the cell's size), so nothing needs a stored pointer. That
+/// keeps a three-label counter series near 100 bytes.
+@usableFromInline
 struct SeriesRecord {
     var hash: UInt64
-    var cell: UnsafeMutableRawPointer
-    var labelValues: UnsafeMutablePointer<UnsafePointer<CChar>?>
-    var labelBytes: UnsafeMutablePointer<UInt8>
-    var labelBytesCount: Int
-    var labelCount: Int
-    var createdUnixNano: Int64
-    var isOverflow: Bool
-    /// The family's n3obs_metric_overflow_total series, for the overflow series only.
-    var overflowCounter: UnsafeMutablePointer<n3o_counter_cell>?
     var family: Unmanaged<MetricFamily>
+    var createdUnixNano: Int64
+    var labelBytesCount: UInt32
+    var isOverflow: Bool
 
-    /// The label values as Swift strings (off the hot path).
-    var labels: [String] {
-        (0..<labelCount).map { i in labelValues[i].map { String(cString: $0) } ?? "" }
+    @usableFromInline static let stride = 32
+
+    /// The record that owns a cell.
+    @inlinable
+    static func of(cell: UnsafeMutableRawPointer) -> UnsafeMutablePointer<SeriesRecord> {
+        (cell - stride).assumingMemoryBound(to: SeriesRecord.self)
     }
 
-    /// The record that owns a cell: every cell's header points back to it.
-    static func of(cell: UnsafeMutableRawPointer) -> UnsafeMutablePointer<SeriesRecord>? {
-        cell.assumingMemoryBound(to: n3o_cell_header.self).pointee.series?
-            .assumingMemoryBound(to: SeriesRecord.self)
+    static func cell(of record: UnsafeMutablePointer<SeriesRecord>) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(record) + stride
+    }
+
+    static func labelBytes(of record: UnsafePointer<SeriesRecord>, cellSize: Int) -> UnsafeMutablePointer<UInt8> {
+        (UnsafeMutableRawPointer(mutating: record) + stride + cellSize).assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Pointers to each NUL-terminated label value, written into `out` (labelCount entries).
+    static func labelValues(of record: UnsafePointer<SeriesRecord>, cellSize: Int, count: Int,
+                            into out: UnsafeMutablePointer<UnsafePointer<CChar>?>) {
+        var p = UnsafeRawPointer(labelBytes(of: record, cellSize: cellSize)).assumingMemoryBound(to: CChar.self)
+        for i in 0..<count {
+            out[i] = p
+            p += strlen(p) + 1
+        }
+    }
+
+    /// The label values as Swift strings (off the hot path).
+    static func labels(of record: UnsafePointer<SeriesRecord>, cellSize: Int, count: Int) -> [String] {
+        var p = UnsafeRawPointer(labelBytes(of: record, cellSize: cellSize)).assumingMemoryBound(to: CChar.self)
+        return (0..<count).map { _ in
+            defer { p += strlen(p) + 1 }
+            return String(cString: p)
+        }
     }
 }
 
@@ -74,17 +94,30 @@ struct LabelKey {
 
     /// True when the record holds exactly these values. Reads no byte past either side:
     /// the totals are equal, so each comparison stays inside the record's bytes.
-    func matches(_ record: UnsafePointer<SeriesRecord>) -> Bool {
-        guard record.pointee.hash == hash, record.pointee.labelBytesCount == totalBytes,
-              let values else { return count == 0 && record.pointee.labelBytesCount == 0 }
+    func matches(_ record: UnsafePointer<SeriesRecord>, cellSize: Int) -> Bool {
+        guard record.pointee.hash == hash, Int(record.pointee.labelBytesCount) == totalBytes else { return false }
+        guard let values else { return count == 0 }
+        let stored = SeriesRecord.labelBytes(of: record, cellSize: cellSize)
         var offset = 0
         for i in 0..<count {
             guard let value = values[i] else { return false }
             let n = strlen(value) + 1
-            if memcmp(value, record.pointee.labelBytes + offset, n) != 0 { return false }
+            if memcmp(value, stored + offset, n) != 0 { return false }
             offset += n
         }
         return true
+    }
+
+    /// Copies the values into a record's label bytes.
+    func copy(into bytes: UnsafeMutablePointer<UInt8>) {
+        guard let values else { return }
+        var offset = 0
+        for i in 0..<count {
+            guard let value = values[i] else { continue }
+            let n = strlen(value) + 1
+            memcpy(bytes + offset, value, n)
+            offset += n
+        }
     }
 
     /// Checks that every value is UTF-8 (done once, when the series is created).

@@ -83,11 +83,18 @@ public final class StandardCatalog: @unchecked Sendable {
     /// status leaves the execution open and changes nothing.
     public func end(_ execution: Execution, status: UnsafePointer<CChar>?) throws(N3ObsError) {
         guard Recording.tag(execution.duration) == N3O_TAG_HISTOGRAM,
-              Recording.tag(execution.active) == N3O_TAG_GAUGE,
-              let record = SeriesRecord.of(cell: execution.duration) else {
+              Recording.tag(execution.active) == N3O_TAG_GAUGE else {
             throw N3ObsError(.misuse, "the execution was not begun by n3obs_execution_begin")
         }
-        let values = [record.pointee.labelValues[0], record.pointee.labelValues[1], status]
+        // component and strategy are the duration series' own label values.
+        var values = [UnsafePointer<CChar>?](repeating: nil, count: 3)
+        values.withUnsafeMutableBufferPointer { b in
+            if let base = b.baseAddress {
+                SeriesRecord.labelValues(of: SeriesRecord.of(cell: execution.duration),
+                                         cellSize: executionDuration.cellSize, count: 2, into: base)
+            }
+        }
+        values[2] = status
         let total = try values.withUnsafeBufferPointer { b throws(N3ObsError) in
             try executions.cell(for: b.baseAddress, count: 3)
         }
