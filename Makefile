@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build demo test test-swift test-c bench clean
+.PHONY: all build demo test test-swift test-c bench bench-deps clean
 
 all: build
 
@@ -31,6 +31,24 @@ test-swift:
 
 test-c: build
 	bash Tests/C/run.sh
+
+# Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
+BENCH := .build/bench
+BENCH_CFLAGS := -O2 -Iinclude -Ibenchmarks
+
+bench-deps:
+	@test -f /usr/include/prometheus/registry.h || bash scripts/apt-install.sh prometheus-cpp-dev
+
+$(BENCH)/bench_n3obs: benchmarks/bench_n3obs.c benchmarks/bench_common.h include/n3obs.h build
+	@mkdir -p $(BENCH)
+	$(CC) -std=c11 $(BENCH_CFLAGS) $< $(LDLIBS_N3OBS) -o $@
+
+$(BENCH)/bench_prometheus_cpp: benchmarks/bench_prometheus_cpp.cpp benchmarks/bench_common.h bench-deps
+	@mkdir -p $(BENCH)
+	$(CXX) -std=c++17 $(BENCH_CFLAGS) $< -lprometheus-cpp-core -pthread -o $@
+
+bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
+	python3 benchmarks/run.py $(BENCH) --runs 5 --markdown $(BENCH)/results.md
 
 clean:
 	rm -rf .build

@@ -27,6 +27,7 @@ let package = Package(
         .target(
             name: "N3ObsC",
             dependencies: ["N3Obs", "CN3Obs", "CN3ObsShims"],
+            exclude: ["n3obs.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"])]
         ),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs"]),

@@ -13,7 +13,7 @@ uint32_t n3o_assign_thread_id(void) {
     uint32_t id;
     do {
         id = atomic_fetch_add_explicit(&next_thread_id, 1, memory_order_relaxed) + 1;
-    } while (id == 0 || id == N3O_UNCLAIMED);
+    } while (id == 0 || id == N3O_UNCLAIMED || id == N3O_RETIRED);
     n3o_thread_id = id;
     return id;
 }
@@ -25,7 +25,7 @@ void *n3o_aligned_zalloc(size_t alignment, size_t size) {
     return p;
 }
 
-static static n3o_lane *install_lanes(n3o_counter_cell *cell) {
+static n3o_lane *install_lanes(n3o_counter_cell *cell) {
     n3o_lane *fresh = n3o_aligned_zalloc(64, sizeof(n3o_lane) * N3O_LANES);
     if (fresh == NULL) return NULL;
     for (int i = 0; i < N3O_LANES; i++) fresh[i].owner = N3O_UNCLAIMED;
@@ -42,8 +42,12 @@ void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac) 
         return;
     }
     n3o_lane *lanes = n3o_load_ptr((void *const *)&cell->lanes);
-    if (lanes == NULL) lanes = install_lanes(cell);
-    if (lanes == NULL) return; /* out of memory: the update is lost, the process is not */
+    if (lanes == NULL) {
+        lanes = install_lanes(cell);
+        if (lanes == NULL) return; /* out of memory: the update is lost, the process is not */
+        /* After the lanes are visible: the old owner sees them when it comes here. */
+        atomic_store_explicit((_Atomic uint32_t *)&cell->owner, N3O_RETIRED, memory_order_release);
+    }
     n3o_lane *lane = &lanes[me % N3O_LANES];
     if (n3o_load_u32(&lane->owner) == me || n3o_claim(&lane->owner, me)) {
         n3o_owner_add_u64(&lane->whole, whole);
@@ -68,6 +72,7 @@ void n3o_histogram_observe_other(n3o_histogram_cell *cell, uint32_t i, double v)
         if (fresh == NULL) return;
         shard = n3o_cas_ptr((void **)&cell->shared, NULL, fresh);
         if (shard != fresh) free(fresh);
+        atomic_store_explicit((_Atomic uint32_t *)&cell->owner, N3O_RETIRED, memory_order_release);
     }
     n3o_add_u64(&shard->counts[i], 1);
     n3o_add_f64(&shard->sum_bits, v);

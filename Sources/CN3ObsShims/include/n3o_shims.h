@@ -86,6 +86,9 @@ static inline void n3o_store_f64(uint64_t *p, double v) {
  * that records into a series its thread is recording into may lose that one update. */
 
 #define N3O_UNCLAIMED 0xFFFFFFFFu
+/* The owner word once a second thread has recorded: nobody writes the base any more, so
+ * the cache line that holds the tag stays read-only and shared among the writers' cores. */
+#define N3O_RETIRED 0xFFFFFFFEu
 
 /* The calling thread's id: 0 until assigned, then 1, 2, ... for the life of the thread.
  * initial-exec keeps the access one %fs-relative load even in a shared object. */
@@ -118,11 +121,12 @@ static inline void n3o_owner_add_f64(uint64_t *p, double v) {
 
 /* ---- counters: an integer cell, a float cell, and lanes for other threads ------------ */
 
-/* A counter's base belongs to its first writer. Each other thread claims the lane
- * (thread id mod N3O_LANES) if it is free and then writes it as its single writer; a thread
- * whose lane another thread holds adds to the lane's shared cells with atomic adds. Lanes
- * are allocated only when a second thread records into the counter, so an uncontended
- * series costs 40 bytes; one cache line per lane keeps cores from fighting over a line. */
+/* A counter's base belongs to its first writer. When a second thread records, the counter
+ * gets lanes and the base is retired (its value still counts): from then on each thread
+ * claims the lane (thread id mod N3O_LANES) if it is free and writes it as its single
+ * writer; a thread whose lane another thread holds adds to the lane's shared cells with
+ * atomic adds. An uncontended series costs 40 bytes; one cache line per lane keeps cores
+ * from fighting over a line. */
 #define N3O_LANES 8
 typedef struct n3o_lane {
     uint32_t owner;          /* the lane's single writer, or N3O_UNCLAIMED */
@@ -183,8 +187,9 @@ typedef struct n3o_gauge_cell {
     uint64_t bits;           /* the value, as a double's bits */
 } n3o_gauge_cell;
 
-/* A histogram's base counts and sum belong to its first writer (plain updates); other
- * threads share one atomic shard, allocated when the first of them records. */
+/* A histogram's base counts and sum belong to its first writer (plain updates). When a
+ * second thread records, every thread moves to one shared shard of atomic counts in a
+ * line of its own, and the base is retired (its counts still count). */
 typedef struct n3o_histogram_shard {
     uint64_t sum_bits;
     uint64_t counts[];       /* bound_count + 1 */

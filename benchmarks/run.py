@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Runs every benchmark case of n3obs and its peer several times, alternating them so
+that both see the same machine, and prints medians and ratios (ours / peer).
+
+Usage: run.py BUILD_DIR [--runs N] [--markdown FILE]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+
+# (case, what it measures, our program and case, peer label, peer program and case, goal)
+CASES = [
+    ("counter add, bound", "n3obs_counter_add(series, 1.0) vs a bare C11 relaxed fetch-add",
+     ("bench_n3obs", "counter_add"), "C11 atomic_fetch_add", ("bench_n3obs", "atomic"), 1.5),
+    ("counter add, bound", "n3obs_counter_add vs Counter::Increment()",
+     ("bench_n3obs", "counter_add"), "prometheus-cpp", ("bench_prometheus_cpp", "counter_add"), 0.5),
+    ("counter add by labels", "3 labels, 100 label sets, no bound handle vs family.Add({...}).Increment()",
+     ("bench_n3obs", "counter_labels"), "prometheus-cpp", ("bench_prometheus_cpp", "counter_labels"), 0.25),
+    ("histogram observe", "11 buckets vs Histogram::Observe",
+     ("bench_n3obs", "histogram"), "prometheus-cpp", ("bench_prometheus_cpp", "histogram"), 0.5),
+    ("summary observe", "0.5/0.9/0.99 over 10 min in 5 buckets vs Summary::Observe",
+     ("bench_n3obs", "summary"), "prometheus-cpp", ("bench_prometheus_cpp", "summary"), 0.5),
+    ("two threads, one counter", "aggregate ns per add with 2 threads vs our single-thread add",
+     ("bench_n3obs", "counter_two_threads"), "n3obs 1 thread", ("bench_n3obs", "counter_add"), 0.6),
+    ("two threads, one counter", "the same for prometheus-cpp (for reference)",
+     ("bench_prometheus_cpp", "counter_two_threads"), "prometheus-cpp 1 thread",
+     ("bench_prometheus_cpp", "counter_add"), None),
+    ("collect 10,000 series", "n3obs_metrics_collect + free vs Registry::Collect()",
+     ("bench_n3obs", "collect"), "prometheus-cpp", ("bench_prometheus_cpp", "collect"), 0.25),
+    ("memory per series", "RSS growth over 100,000 labelled counter series / 100,000",
+     ("bench_n3obs", "memory"), "prometheus-cpp", ("bench_prometheus_cpp", "memory"), 0.5),
+]
+
+
+def run_case(build, program, case):
+    out = subprocess.run([os.path.join(build, program), case], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[1]), out[2]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("build")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--markdown")
+    args = parser.parse_args()
+
+    samples = {}
+    units = {}
+    needed = sorted({c[2] for c in CASES} | {c[4] for c in CASES})
+    for _ in range(args.runs):
+        for key in needed:  # one pass of every case, then the next pass: both sides alternate
+            value, unit = run_case(args.build, *key)
+            samples.setdefault(key, []).append(value)
+            units[key] = unit
+    median = {key: statistics.median(values) for key, values in samples.items()}
+
+    rows = []
+    failures = 0
+    for name, what, ours, peer_name, peer, goal in CASES:
+        ratio = median[ours] / median[peer] if median[peer] else float("inf")
+        verdict = "" if goal is None else ("ok" if ratio <= goal else "MISSED")
+        failures += verdict == "MISSED"
+        rows.append((name, f"{median[ours]:.2f} {units[ours]}", peer_name,
+                     f"{median[peer]:.2f} {units[peer]}", f"{ratio:.3f}",
+                     "-" if goal is None else f"<= {goal}", verdict, what))
+
+    header = ("case", "n3obs", "peer", "peer figure", "ratio", "goal", "", "what it measures")
+    print(f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(7)]
+    for row in [header] + rows:
+        print("  ".join(str(row[i]).ljust(widths[i]) for i in range(7)))
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer\n\n")
+            f.write("| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n")
+            for row in rows:
+                f.write("| " + " | ".join(row) + " |\n")
+    print(f"{failures} goal(s) missed" if failures else "every goal met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
