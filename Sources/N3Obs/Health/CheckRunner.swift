@@ -89,13 +89,17 @@ extension HealthRegistry {
                             durationNanos: Int64(clamping: n3o_monotonic_ns() &- started))
     }
 
-    /// Runs on a pool thread.
-    private func execute(_ check: HealthCheck, _ run: CheckRun) {
+    /// Runs the body on a pool thread and returns how to publish its result.
+    private func execute(_ check: HealthCheck, _ run: CheckRun) -> @Sendable () -> Void {
         let outcome = check.definition.body()
         let end = n3o_monotonic_ns()
         let (status, detail) = Self.interpret(outcome)
         let result = CheckResult(of: check, status: status, detail: detail, run: run,
                                  durationNanos: end &- run.startedMonotonic, now: end)
+        return { [self] in publish(result, of: check, run) }
+    }
+
+    private func publish(_ result: CheckResult, of check: HealthCheck, _ run: CheckRun) {
         sync.withLock {
             if check.inFlight === run { check.inFlight = nil }
             // A report that gave up on this run has reported it as timed out; that stays

@@ -8,13 +8,18 @@ import Glibc
 /// at most one thread each, and once `maxThreads` are busy further work is refused with a
 /// reason instead of queued behind them.
 final class CheckWorkerPool: @unchecked Sendable {
-    typealias Job = @Sendable () -> Void
+    /// Work that returns its completion. The thread counts itself available before running
+    /// the completion (which publishes the result), so a report made right after it sees
+    /// the thread as free instead of starting another one.
+    typealias Job = @Sendable () -> (@Sendable () -> Void)
 
     let maxThreads: Int
     private let sync = MonotonicCondition()
     private var jobs: [Job] = []
     private var idle = 0
     private var starting = 0
+    /// Threads whose work is done and that are only publishing its result.
+    private var finishing = 0
     private var threads = 0
     private var stopping = false
 
@@ -31,7 +36,7 @@ final class CheckWorkerPool: @unchecked Sendable {
         sync.withLock { () -> String? in
             if stopping { return "the SDK is shutting down" }
             // Idle and starting threads not yet claimed by queued jobs.
-            if idle + starting - jobs.count <= 0 {
+            if idle + starting + finishing - jobs.count <= 0 {
                 guard threads < maxThreads else {
                     return "all \(maxThreads) health check threads are busy (hung checks hold them)"
                 }
@@ -77,12 +82,19 @@ final class CheckWorkerPool: @unchecked Sendable {
 
     private func work() {
         sync.withLock { starting -= 1 }
-        while let job = next() { job() }
+        var finished = false
+        while let job = next(afterFinishing: finished) {
+            let complete = job()
+            sync.withLock { finishing += 1 }
+            complete()
+            finished = true
+        }
     }
 
     /// The next job, or nil when the pool stops (the thread then ends).
-    private func next() -> Job? {
+    private func next(afterFinishing: Bool) -> Job? {
         sync.withLock { () -> Job? in
+            if afterFinishing { finishing -= 1 }
             while jobs.isEmpty && !stopping {
                 idle += 1
                 sync.wait()
