@@ -70,7 +70,9 @@ public enum BuiltinChecks {
         guard let rss = ProcFiles.residentBytes() else {
             return HealthOutcome(.unhealthy, "cannot read /proc/self/statm")
         }
-        let total = ProcFiles.read("/proc/meminfo").flatMap { ProcFiles.systemMemory(ProcFiles.parseMeminfo($0))?.total }
+        // sysinfo(2) behind _SC_PHYS_PAGES gives MemTotal without reading /proc/meminfo.
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        let total: UInt64? = pages > 0 && pageSize > 0 ? UInt64(pages) &* UInt64(pageSize) : nil
         // In a container the cgroup's limit is what the OOM killer enforces, not MemTotal.
         var limit = total
         var limitName = "system memory"

@@ -50,9 +50,21 @@ final class CPUSampler: @unchecked Sendable {
     /// The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal
     /// guest guest_nice". Idle and iowait are not busy; guest time is already inside user.
     static func parse(_ bytes: [UInt8]) -> (busy: UInt64, total: UInt64)? {
-        guard let line = String(decoding: bytes.prefix(4096), as: UTF8.self)
-            .split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
-        let values = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }
+        guard bytes.count > 4, bytes[0..<4].elementsEqual("cpu ".utf8) else { return nil }
+        var values: [UInt64] = []
+        var i = 4
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\n"), values.count < 8 {
+            while i < bytes.count && bytes[i] == UInt8(ascii: " ") { i += 1 }
+            var v: UInt64 = 0
+            var digits = 0
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+                v = v &* 10 &+ UInt64(bytes[i] - UInt8(ascii: "0"))
+                i += 1
+                digits += 1
+            }
+            guard digits > 0 else { break }
+            values.append(v)
+        }
         guard values.count >= 4 else { return nil }
         let total = values.reduce(0, &+)
         let idle = values[3] &+ (values.count > 4 ? values[4] : 0)
@@ -60,7 +72,7 @@ final class CPUSampler: @unchecked Sendable {
     }
 
     @Sendable static func readNow() -> Sample? {
-        guard let bytes = ProcFiles.read("/proc/stat", limit: 4096), let p = parse(bytes) else { return nil }
+        guard let bytes = ProcFiles.read("/proc/stat", limit: 512), let p = parse(bytes) else { return nil }
         return Sample(busy: p.busy, total: p.total, monotonic: n3o_monotonic_ns())
     }
 }
