@@ -4,9 +4,14 @@ import CN3ObsShims
 /// result, a stuck result, joining a run in flight, or a new run), start the new runs on
 /// the pool, then wait for each until its own deadline.
 extension HealthRegistry {
-    private enum Plan {
-        case done(CheckResult)
-        case wait(HealthCheck, CheckRun)
+    /// What a report does about one check: a result known now, or a run to wait for.
+    /// (A struct rather than an enum with payloads: valgrind flags the spare-bit tag
+    /// reads Swift generates for such enums, which would hide real memory errors.)
+    private struct Plan {
+        var result: CheckResult?
+        var wait: (check: HealthCheck, run: CheckRun)?
+        static func done(_ r: CheckResult) -> Plan { Plan(result: r, wait: nil) }
+        static func wait(_ c: HealthCheck, _ r: CheckRun) -> Plan { Plan(result: nil, wait: (c, r)) }
     }
 
     func run(_ selected: [HealthCheck]?, honourIntervals: Bool) -> HealthReport {
@@ -58,11 +63,10 @@ extension HealthRegistry {
             while true {
                 let now = n3o_monotonic_ns()
                 var earliest = UInt64.max
-                for (i, plan) in plans.enumerated() where results[i] == nil {
-                    switch plan {
-                    case .done(let r):
+                for i in plans.indices where results[i] == nil {
+                    if let r = plans[i].result {
                         results[i] = r
-                    case .wait(let check, let run):
+                    } else if let (check, run) = plans[i].wait {
                         if let r = run.result {
                             results[i] = r
                             fresh.append(r)
