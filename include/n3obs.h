@@ -137,6 +137,44 @@ typedef struct n3obs_config {
     uint32_t cardinality_limit;
     /** N3OBS_INIT_* flags. */
     uint32_t flags;
+
+    /* Health checks (see "Health" below). */
+    /** N3OBS_HEALTH_BUILTIN_* bits of the built-in checks to turn off. 0: env
+     *  N3OBS_HEALTH_BUILTINS, a list of the ones to keep ("cpu,disk", "all", "none");
+     *  default all on. */
+    uint32_t health_builtins_off;
+    /** Period of the background monitor in ms. Env: N3OBS_HEALTH_MONITOR_INTERVAL_MS.
+     *  Default 0: no monitor. */
+    uint32_t health_monitor_interval_ms;
+    /** The path whose file system the disk check watches. Env: N3OBS_HEALTH_DISK_PATH.
+     *  Default "/". */
+    const char *health_disk_path;
+    /** 1: the built-in checks are critical (a failing one makes the report unhealthy).
+     *  Env: N3OBS_HEALTH_BUILTINS_CRITICAL (true/false). Default: not critical. */
+    uint32_t health_builtins_critical;
+    uint32_t health_reserved;
+    /* Thresholds in percent; 0 takes the env variable named N3OBS_HEALTH_<FIELD>_PERCENT
+     * (e.g. N3OBS_HEALTH_CPU_DEGRADED_PERCENT), else the default given. To turn a level
+     * off, give a value the measure cannot reach (-1 for "below", 101 for "above"). */
+    /** Available system memory (MemAvailable / MemTotal) below which the system_memory
+     *  check is degraded (default 10) and unhealthy (default 5). */
+    double health_memory_degraded_percent;
+    double health_memory_unhealthy_percent;
+    /** Resident memory of the process, as a share of its limit (the cgroup v2 memory.max,
+     *  else MemTotal), from which process_memory is degraded (80) and unhealthy (90). */
+    double health_process_memory_degraded_percent;
+    double health_process_memory_unhealthy_percent;
+    /** Machine CPU utilisation over about the last second from which cpu is degraded (90)
+     *  and unhealthy (98). */
+    double health_cpu_degraded_percent;
+    double health_cpu_unhealthy_percent;
+    /** Free space (available to unprivileged users) of health_disk_path's file system
+     *  below which disk is degraded (10) and unhealthy (5). */
+    double health_disk_degraded_percent;
+    double health_disk_unhealthy_percent;
+    /** Span queue fill from which pipeline is degraded (80) and unhealthy (100). */
+    double health_pipeline_degraded_percent;
+    double health_pipeline_unhealthy_percent;
 } n3obs_config;
 
 /** Do not read any environment variable. */
@@ -144,7 +182,8 @@ typedef struct n3obs_config {
 /** Do not register the standard catalogue (execution_total, ...). */
 #define N3OBS_INIT_NO_CATALOG 0x2u
 
-#define N3OBS_CONFIG_INIT { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0 }
+#define N3OBS_CONFIG_INIT { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0, \
+    0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
 
 /**
  * Starts the SDK. The first successful call configures it from config (or, when config is
@@ -460,6 +499,213 @@ N3OBS_API int n3obs_catalog_set_worker_pool_size(const char *pool_name, const ch
 /** Sets task_queue_length{queue_name,priority}. */
 N3OBS_API int n3obs_catalog_set_task_queue_length(const char *queue_name,
                                                   const char *priority, double length);
+
+/* ------------------------------------------------------------------------------------ */
+/* Health                                                                                 */
+/* ------------------------------------------------------------------------------------ */
+
+/*
+ * A health check is a callback that says whether one part of the program works. A report
+ * runs the checks and combines their results:
+ *
+ *  - Overall status: any failing critical check makes the report UNHEALTHY; any failing
+ *    non-critical check, or any DEGRADED check, makes it at most DEGRADED; otherwise (and
+ *    with no checks at all) it is HEALTHY. "Failing" is UNHEALTHY, which includes a check
+ *    that timed out, is stuck, returned a value outside n3obs_health_status, or could not
+ *    be started.
+ *  - Checks run concurrently on the SDK's own threads, never on the caller's, each with
+ *    its timeout. A check that exceeds it is reported UNHEALTHY with the detail
+ *    "timed out after N ms" (timed_out = 1), and the caller gets the report on time: a
+ *    report returns within the longest timeout of the checks it runs, plus scheduling.
+ *  - A check still running from an earlier run that timed out is not started again: the
+ *    report says it is stuck (UNHEALTHY, stuck = 1, duration counted from that run's
+ *    start) until the callback returns. So hung checks never pile up threads: at most one
+ *    run per check is in flight, and at most N3OBS_HEALTH_MAX_THREADS threads run checks;
+ *    once all are held by hung callbacks, further checks are reported UNHEALTHY with a
+ *    detail that says they could not be started. Threads are kept for reuse, not created
+ *    per report.
+ *  - Two reports made at once share a run in flight instead of starting a second one.
+ *  - A check with an interval is run by a report only when its last result is older than
+ *    the interval; otherwise that result is reported again (cached = 1).
+ *  - Each result decided by a run also sets the gauges n3obs_health_status{check} (1
+ *    healthy, 0.5 degraded, 0 unhealthy) and n3obs_health_check_duration_seconds{check}.
+ *
+ * Built-in checks, registered by n3obs_init unless turned off in n3obs_config (where their
+ * thresholds are documented), tagged "n3obs" and "builtin", not critical by default, each
+ * with a 1000 ms timeout; none blocks (the CPU figure compares /proc/stat with a reading
+ * kept from an earlier run or from init):
+ *   system_memory   MemAvailable of /proc/meminfo against MemTotal
+ *   process_memory  resident memory (/proc/self/statm) against the cgroup limit or MemTotal
+ *   cpu             machine CPU utilisation over about the last second (/proc/stat)
+ *   disk            free space of health_disk_path (statvfs)
+ *   pipeline        the span queue's fill, spans dropped and exports failed since the
+ *                   previous run; healthy with "no export pipeline yet" until one exists
+ * Their names are taken: registering a check of the same name fails with N3OBS_E_CONFLICT
+ * unless that built-in is turned off.
+ */
+
+typedef enum n3obs_health_status {
+    N3OBS_HEALTH_HEALTHY = 0,
+    N3OBS_HEALTH_DEGRADED = 1,
+    N3OBS_HEALTH_UNHEALTHY = 2
+} n3obs_health_status;
+
+/** Bits of n3obs_config.health_builtins_off. */
+#define N3OBS_HEALTH_BUILTIN_SYSTEM_MEMORY 0x1u
+#define N3OBS_HEALTH_BUILTIN_PROCESS_MEMORY 0x2u
+#define N3OBS_HEALTH_BUILTIN_CPU 0x4u
+#define N3OBS_HEALTH_BUILTIN_DISK 0x8u
+#define N3OBS_HEALTH_BUILTIN_PIPELINE 0x10u
+#define N3OBS_HEALTH_BUILTIN_ALL 0x1fu
+
+/** Bytes of the detail buffer a callback gets, its terminating NUL included. */
+#define N3OBS_HEALTH_DETAIL_CAPACITY 1024
+/** Timeout of a check registered with timeout_ms 0, and the largest allowed. */
+#define N3OBS_HEALTH_DEFAULT_TIMEOUT_MS 5000
+#define N3OBS_HEALTH_MAX_TIMEOUT_MS 3600000
+#define N3OBS_HEALTH_MAX_TAGS 32
+/** Threads that may run check callbacks at once. */
+#define N3OBS_HEALTH_MAX_THREADS 32
+
+/**
+ * A check's callback. Runs on an SDK thread (never the caller's, never two runs of one
+ * check at once). It may write a NUL-terminated UTF-8 message of at most
+ * detail_capacity - 1 bytes into detail (it starts as ""; invalid UTF-8 is replaced) and
+ * returns an n3obs_health_status. Any other return value makes the check UNHEALTHY with a
+ * detail that says which value it returned.
+ */
+typedef int (*n3obs_health_fn)(void *user_data, char *detail, size_t detail_capacity);
+
+/** A check's registration. Start from N3OBS_HEALTH_CHECK_OPTS_INIT. */
+typedef struct n3obs_health_check_opts {
+    uint32_t size;               /**< sizeof(n3obs_health_check_opts) as the caller compiled it */
+    uint32_t timeout_ms;         /**< 0: N3OBS_HEALTH_DEFAULT_TIMEOUT_MS; at most N3OBS_HEALTH_MAX_TIMEOUT_MS */
+    /** Unique, non-empty UTF-8 without control characters, at most N3OBS_MAX_NAME_LEN bytes. */
+    const char *name;
+    const char *description;     /**< any UTF-8, at most N3OBS_MAX_HELP_LEN bytes; NULL is "" */
+    n3obs_health_fn callback;    /**< required */
+    void *user_data;             /**< passed to callback and to user_data_free */
+    /** Called once, on any thread, when the SDK no longer needs user_data: after the check
+     *  is unregistered (or the SDK shut down) and its last run has returned. Never called
+     *  when registration fails, nor while a hung callback has not returned. May be NULL. */
+    void (*user_data_free)(void *user_data);
+    const char *const *tags;     /**< tag_count UTF-8 strings of at most N3OBS_MAX_NAME_LEN bytes */
+    size_t tag_count;            /**< at most N3OBS_HEALTH_MAX_TAGS */
+    /** Minimum time between runs; a report within it reuses the last result. 0: every report. */
+    uint32_t interval_ms;
+    /** Non-zero: this check failing makes the report UNHEALTHY (else at most DEGRADED). */
+    int32_t critical;
+} n3obs_health_check_opts;
+
+#define N3OBS_HEALTH_CHECK_OPTS_INIT \
+    { (uint32_t)sizeof(n3obs_health_check_opts), 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
+
+/** One check's result in a report. Strings are never NULL. */
+typedef struct n3obs_health_check_result {
+    uint32_t size;               /**< sizeof(n3obs_health_check_result) of the library */
+    n3obs_health_status status;
+    const char *name;
+    const char *description;
+    const char *detail;          /**< "" when the check said nothing */
+    int64_t duration_ns;         /**< how long the run took (or has taken, if stuck) */
+    int64_t timestamp_unix_nano; /**< when the run began */
+    const char *const *tags;
+    size_t tag_count;
+    int32_t critical;            /**< 1 or 0, as registered */
+    int32_t timed_out;           /**< 1: did not return within its timeout */
+    int32_t stuck;               /**< 1: an earlier timed-out run is still going; not run again */
+    int32_t cached;              /**< 1: the result of an earlier run, within the check's interval */
+} n3obs_health_check_result;
+
+/** A report: the overall status and each check's result. Belongs to the caller until
+ *  n3obs_health_report_free. */
+typedef struct n3obs_health_report {
+    uint32_t size;               /**< sizeof(n3obs_health_report) of the library */
+    n3obs_health_status status;  /**< overall, by the rules above */
+    int64_t time_unix_nano;      /**< when the report began */
+    int64_t duration_ns;         /**< how long it took */
+    /** check_count results sorted by name. Pointers, so that the result struct can grow. */
+    const n3obs_health_check_result *const *checks;
+    size_t check_count;
+} n3obs_health_report;
+
+/**
+ * Registers a check.
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (opts, its name or callback NULL, opts->size
+ *         too small, tags NULL with tag_count > 0, a NULL tag); N3OBS_E_INVALID_NAME (empty,
+ *         or a control character); N3OBS_E_TOO_LONG; N3OBS_E_INVALID_UTF8;
+ *         N3OBS_E_INVALID_VALUE (timeout above N3OBS_HEALTH_MAX_TIMEOUT_MS);
+ *         N3OBS_E_CONFLICT (a check of that name is registered); N3OBS_E_NOT_INITIALIZED;
+ *         N3OBS_E_SHUTDOWN. On failure nothing is kept and user_data_free is not called.
+ * Thread-safe.
+ */
+N3OBS_API int n3obs_health_register(const n3obs_health_check_opts *opts);
+
+/**
+ * Unregisters a check. Safe while the check runs: the run goes on (its result is dropped)
+ * and user_data stays in use until the callback returns; user_data_free says when it is
+ * no longer used.
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (name NULL, or no check of that name);
+ *         N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. Thread-safe.
+ */
+N3OBS_API int n3obs_health_unregister(const char *name);
+
+/**
+ * Runs every registered check that is due and writes the report to *out; it also becomes
+ * the last report (n3obs_health_last_report).
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (out NULL); N3OBS_E_NO_MEMORY;
+ *         N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. On failure *out is NULL.
+ * Thread-safe; reports made at once share runs in flight.
+ */
+N3OBS_API int n3obs_health_run(n3obs_health_report **out);
+
+/**
+ * Runs one check now (whatever its interval; a stuck check is reported stuck) and writes a
+ * report holding only it; the last report is not changed.
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (out or name NULL, no check of that name);
+ *         N3OBS_E_NO_MEMORY; N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. On failure *out is
+ *         NULL. Thread-safe.
+ */
+N3OBS_API int n3obs_health_run_check(n3obs_health_report **out, const char *name);
+
+/**
+ * Copies the last report of n3obs_health_run or of the monitor, without running anything.
+ * *out is NULL (with N3OBS_OK) when no report has been made yet.
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (out NULL); N3OBS_E_NO_MEMORY;
+ *         N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. Thread-safe.
+ */
+N3OBS_API int n3obs_health_last_report(n3obs_health_report **out);
+
+/** Frees a report; NULL is ignored. Works after n3obs_shutdown too. */
+N3OBS_API void n3obs_health_report_free(n3obs_health_report *report);
+
+/**
+ * Writes the report as a NUL-terminated JSON object, for a person and a load balancer:
+ *   {"status":"degraded","time":"2025-01-02T03:04:05.678Z","duration_ms":1.234,
+ *    "counts":{"healthy":4,"degraded":0,"unhealthy":1},
+ *    "checks":[{"name":"db","status":"unhealthy","critical":false,
+ *               "detail":"timed out after 100 ms","description":"...","tags":["sql"],
+ *               "time":"...","duration_ms":100.1,"timed_out":true,"stuck":false,
+ *               "cached":false}, ...]}
+ * Free *out with n3obs_health_json_free.
+ *
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (out or report NULL, or not a report of this
+ *         library); N3OBS_E_NO_MEMORY; N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. On failure
+ *         *out is NULL. Thread-safe.
+ */
+N3OBS_API int n3obs_health_report_json(char **out, const n3obs_health_report *report);
+
+/** Frees a string of n3obs_health_report_json; NULL is ignored. */
+N3OBS_API void n3obs_health_json_free(char *json);
+
+/** "healthy", "degraded" or "unhealthy"; "unknown" for any other value. Never NULL.
+ *  Thread-safe. */
+N3OBS_API const char *n3obs_health_status_str(int status);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@ public final class N3ObsSDK: @unchecked Sendable {
     private var _registry: Registry?
     private var _catalog: StandardCatalog?
     private var _settings: Configuration.Resolved?
+    private var _health: HealthRegistry?
 
     public enum State: UInt32, Sendable {
         case uninitialized = 0
@@ -43,13 +44,14 @@ public final class N3ObsSDK: @unchecked Sendable {
             }
             _registry = registry
             _settings = settings
+            _health = Self.startHealth(settings.health, registry: registry)
             n3o_set_sdk_state(State.running.rawValue)
         }
     }
 
     /// Stops the SDK for the rest of the process. Handles stay valid; recording stops.
     public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) {
-        try lock.withLock { () throws(N3ObsError) in
+        let health = try lock.withLock { () throws(N3ObsError) -> HealthRegistry? in
             switch state {
             case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
             case .shutDown: throw N3ObsError(.shutDown, "n3obs is already shut down")
@@ -58,7 +60,30 @@ public final class N3ObsSDK: @unchecked Sendable {
                 n3o_set_sdk_state(State.shutDown.rawValue)
                 _registry?.markShutDown()
             }
+            return _health
         }
+        // Outside the lock: closing calls the callers' user_data_free functions.
+        health?.close()
+    }
+
+    /// The health checks with the built-ins the settings turn on, and the monitor if it has
+    /// an interval.
+    private static func startHealth(_ settings: HealthSettings, registry: Registry) -> HealthRegistry {
+        let health = HealthRegistry(metricsRegistry: registry)
+        for definition in BuiltinChecks.definitions(settings, pipeline: health.pipeline) {
+            try? health.register(definition) // fresh registry: the names cannot clash
+        }
+        health.startMonitor(intervalMilliseconds: settings.monitorIntervalMilliseconds)
+        return health
+    }
+
+    /// The health checks, if the SDK is running.
+    public func runningHealth() throws(N3ObsError) -> HealthRegistry {
+        try requireRunning()
+        guard let health = lock.withLock({ _health }) else {
+            throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+        }
+        return health
     }
 
     /// The registry, if the SDK is running.

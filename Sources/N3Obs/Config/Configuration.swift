@@ -13,6 +13,8 @@ public struct Configuration: Sendable, Equatable {
     public var registerCatalog = true
     /// Whether environment variables are read at all.
     public var readEnvironment = true
+    /// Built-in health checks, thresholds and the monitor (N3OBS_HEALTH_*).
+    public var health = HealthConfiguration()
 
     public init() {}
 
@@ -22,6 +24,7 @@ public struct Configuration: Sendable, Equatable {
         public var metricNamespace: String
         public var cardinalityLimit: Int
         public var registerCatalog: Bool
+        public var health = HealthSettings()
     }
 
     /// Fills every unset field from `environment` (the process' by default), then defaults.
@@ -51,7 +54,7 @@ public struct Configuration: Sendable, Equatable {
             limit = n
         }
         return Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
-                        registerCatalog: registerCatalog)
+                        registerCatalog: registerCatalog, health: try health.resolved(env))
     }
 }
 

@@ -1,0 +1,110 @@
+import Glibc
+
+/// The threads that run check bodies: created on demand, kept while idle (so 10,000
+/// reports do not create 10,000 threads), and never more than `maxThreads`.
+///
+/// A hung body holds its thread until it returns; there is no safe way to stop it. At
+/// most one run per check is in flight (the registry sees to that), so hung checks hold
+/// at most one thread each, and once `maxThreads` are busy further work is refused with a
+/// reason instead of queued behind them.
+final class CheckWorkerPool: @unchecked Sendable {
+    /// Work that returns its completion. The thread counts itself available before running
+    /// the completion (which publishes the result), so a report made right after it sees
+    /// the thread as free instead of starting another one.
+    typealias Job = @Sendable () -> (@Sendable () -> Void)
+
+    let maxThreads: Int
+    private let sync = MonotonicCondition()
+    private var jobs: [Job] = []
+    private var idle = 0
+    private var starting = 0
+    /// Threads whose work is done and that are only publishing its result.
+    private var finishing = 0
+    private var threads = 0
+    private var stopping = false
+
+    init(maxThreads: Int = HealthLimits.defaultMaxThreads) {
+        self.maxThreads = max(1, maxThreads)
+    }
+
+    /// Threads alive now (busy, idle or starting).
+    var threadCount: Int { sync.withLock { threads } }
+
+    /// Hands `job` to an idle thread, or to a new one while fewer than `maxThreads` exist.
+    /// - Returns: nil when the job will run; otherwise why it will not.
+    func submit(_ job: @escaping Job) -> String? {
+        sync.withLock { () -> String? in
+            if stopping { return "the SDK is shutting down" }
+            // Idle and starting threads not yet claimed by queued jobs.
+            if idle + starting + finishing - jobs.count <= 0 {
+                guard threads < maxThreads else {
+                    return "all \(maxThreads) health check threads are busy (hung checks hold them)"
+                }
+                if let failure = spawn() { return failure }
+            }
+            jobs.append(job)
+            sync.signal()
+            return nil
+        }
+    }
+
+    /// Lets idle threads exit and busy ones exit after their job; later submits are refused.
+    func stop() {
+        sync.withLock {
+            stopping = true
+            jobs.removeAll()
+            sync.broadcast()
+        }
+    }
+
+    /// Called with the lock held.
+    private func spawn() -> String? {
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        defer { pthread_attr_destroy(&attr) }
+        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, &attr, { context in
+            guard let context else { return nil }
+            let pool = Unmanaged<CheckWorkerPool>.fromOpaque(context).takeRetainedValue()
+            pool.work()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<CheckWorkerPool>.fromOpaque(context).release()
+            return "no thread could be started for the check (pthread_create: \(String(cString: strerror(rc))))"
+        }
+        threads += 1
+        starting += 1
+        return nil
+    }
+
+    private func work() {
+        sync.withLock { starting -= 1 }
+        var finished = false
+        while let job = next(afterFinishing: finished) {
+            let complete = job()
+            sync.withLock { finishing += 1 }
+            complete()
+            finished = true
+        }
+    }
+
+    /// The next job, or nil when the pool stops (the thread then ends).
+    private func next(afterFinishing: Bool) -> Job? {
+        sync.withLock { () -> Job? in
+            if afterFinishing { finishing -= 1 }
+            while jobs.isEmpty && !stopping {
+                idle += 1
+                sync.wait()
+                idle -= 1
+            }
+            guard !jobs.isEmpty else {
+                threads -= 1
+                return nil
+            }
+            return jobs.removeFirst()
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CN3ObsShims
+import Glibc
+
+/// The periodic monitor: one thread that runs every check each interval and keeps the
+/// report as the registry's last, so `/healthz` can answer from it without running checks.
+/// Off unless an interval is configured.
+final class HealthMonitor: @unchecked Sendable {
+    private let sync = MonotonicCondition()
+    private var stopped = false
+    private weak var registry: HealthRegistry?
+    let intervalNanos: UInt64
+
+    init(registry: HealthRegistry, intervalNanos: UInt64) {
+        self.registry = registry
+        self.intervalNanos = max(intervalNanos, 1_000_000)
+    }
+
+    /// Starts the thread; false if it could not be created.
+    func start() -> Bool {
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        defer { pthread_attr_destroy(&attr) }
+        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, &attr, { context in
+            guard let context else { return nil }
+            Unmanaged<HealthMonitor>.fromOpaque(context).takeRetainedValue().loop()
+            return nil
+        }, context)
+        if rc != 0 { Unmanaged<HealthMonitor>.fromOpaque(context).release() }
+        return rc == 0
+    }
+
+    /// Wakes the thread and lets it end; a report in progress finishes first (bounded by
+    /// the checks' timeouts), without anyone waiting for it.
+    func stop() {
+        sync.withLock {
+            stopped = true
+            sync.broadcast()
+        }
+    }
+
+    private func loop() {
+        var next = n3o_monotonic_ns()
+        while true {
+            guard let registry, !sync.withLock({ stopped }) else { return }
+            _ = registry.runAll()
+            // Ticks keep their phase; a report slower than the interval skips ticks
+            // instead of running back to back.
+            next &+= intervalNanos
+            let now = n3o_monotonic_ns()
+            if next <= now { next = now &+ intervalNanos }
+            let stop = sync.withLock { () -> Bool in
+                while !stopped && n3o_monotonic_ns() < next { sync.wait(untilMonotonic: next) }
+                return stopped
+            }
+            if stop { return }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import CN3Obs
+import Glibc
+import N3Obs
+
+/// A C callback and its user data; the caller promises they may be used from any thread.
+private struct CHealthCallback: @unchecked Sendable {
+    let callback: n3obs_health_fn
+    let userData: UnsafeMutableRawPointer?
+
+    /// Runs the callback with a zeroed detail buffer and reads back what it wrote, forcing
+    /// a terminating NUL and repairing invalid UTF-8, so a careless callback cannot make
+    /// the SDK read past the buffer.
+    func run() -> HealthOutcome {
+        let capacity = HealthLimits.detailCapacity
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0, count: capacity)
+        let raw = callback(userData, buffer, capacity)
+        buffer[capacity - 1] = 0
+        let detail = String(decoding: UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)), as: UTF8.self)
+        return HealthOutcome(rawStatus: raw, detail: detail)
+    }
+}
+
+private struct CUserDataFree: @unchecked Sendable {
+    let free: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    let userData: UnsafeMutableRawPointer?
+    func callAsFunction() { free(userData) }
+}
+
+/// Reads a caller's registration into a definition.
+private func readCheck(_ opts: UnsafePointer<n3obs_health_check_opts>) throws(N3ObsError) -> HealthCheckDefinition {
+    let callerSize = Int(opts.pointee.size)
+    guard callerSize >= MemoryLayout<n3obs_health_check_opts>.size else {
+        throw N3ObsError(.invalidArgument,
+                         "opts->size \(callerSize) is too small; start from N3OBS_HEALTH_CHECK_OPTS_INIT")
+    }
+    let o = opts.pointee
+    let name = try CString.read(o.name, what: "name", limit: Limits.maxNameLength)
+    guard let callback = o.callback else { throw N3ObsError(.invalidArgument, "callback of '\(name)' is NULL") }
+    let description = try CString.read(o.description, what: "description of '\(name)'",
+                                       limit: Limits.maxHelpLength, nullIsEmpty: true)
+    guard o.tag_count <= HealthLimits.maxTags else {
+        throw N3ObsError(.tooLong, "'\(name)' has \(o.tag_count) tags; at most \(HealthLimits.maxTags)")
+    }
+    var tags: [String] = []
+    if o.tag_count > 0 {
+        guard let list = o.tags else {
+            throw N3ObsError(.invalidArgument, "tags is NULL but tag_count is \(o.tag_count)")
+        }
+        for i in 0..<o.tag_count {
+            tags.append(try CString.read(list[i], what: "tag \(i) of '\(name)'", limit: Limits.maxNameLength))
+        }
+    }
+    let body = CHealthCallback(callback: callback, userData: o.user_data)
+    var onRelease: (@Sendable () -> Void)?
+    if let free = o.user_data_free {
+        let release = CUserDataFree(free: free, userData: o.user_data)
+        onRelease = { release() }
+    }
+    let run: @Sendable () -> HealthOutcome = { body.run() }
+    return HealthCheckDefinition(
+        name: name, description: description, timeoutMilliseconds: o.timeout_ms, critical: o.critical != 0,
+        tags: tags, intervalMilliseconds: o.interval_ms, onRelease: onRelease, body: run)
+}
+
+@_cdecl("n3obs_health_register")
+public func cHealthRegister(_ opts: UnsafePointer<n3obs_health_check_opts>?) -> Int32 {
+    let fn: StaticString = "n3obs_health_register"
+    guard let opts else { return fail(fn, .invalidArgument, "opts is NULL") }
+    do throws(N3ObsError) {
+        let health = try N3ObsSDK.shared.runningHealth()
+        try health.register(try readCheck(opts))
+        return N3OBS_OK
+    } catch {
+        return fail(fn, error)
+    }
+}
+
+@_cdecl("n3obs_health_unregister")
+public func cHealthUnregister(_ name: UnsafePointer<CChar>?) -> Int32 {
+    let fn: StaticString = "n3obs_health_unregister"
+    do throws(N3ObsError) {
+        let health = try N3ObsSDK.shared.runningHealth()
+        try health.unregister(try CString.read(name, what: "name", limit: Limits.maxNameLength))
+        return N3OBS_OK
+    } catch {
+        return fail(fn, error)
+    }
+}
+
+public typealias ReportOut = UnsafeMutablePointer<UnsafeMutablePointer<n3obs_health_report>?>?
+
+/// Makes a report with `make` and hands it over as a C struct: the common body of the run
+/// functions. `make` returning nil means "no report" (*out stays NULL, N3OBS_OK).
+private func deliver(_ fn: StaticString, _ out: ReportOut,
+                     _ make: (HealthRegistry) throws(N3ObsError) -> HealthReport?) -> Int32 {
+    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
+    out.pointee = nil
+    do throws(N3ObsError) {
+        guard let report = try make(try N3ObsSDK.shared.runningHealth()) else { return N3OBS_OK }
+        guard let c = ReportCStruct.make(report) else { return fail(fn, .noMemory, "no memory for a health report") }
+        out.pointee = c
+        return N3OBS_OK
+    } catch {
+        return fail(fn, error)
+    }
+}
+
+@_cdecl("n3obs_health_run")
+public func cHealthRun(_ out: ReportOut) -> Int32 {
+    deliver("n3obs_health_run", out) { $0.runAll() }
+}
+
+@_cdecl("n3obs_health_run_check")
+public func cHealthRunCheck(_ out: ReportOut, _ name: UnsafePointer<CChar>?) -> Int32 {
+    deliver("n3obs_health_run_check", out) { health throws(N3ObsError) in
+        try health.run(checkNamed: try CString.read(name, what: "name", limit: Limits.maxNameLength))
+    }
+}
+
+@_cdecl("n3obs_health_last_report")
+public func cHealthLastReport(_ out: ReportOut) -> Int32 {
+    deliver("n3obs_health_last_report", out) { $0.lastReport() }
+}
