@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
+
+static inline void n3o_yield(void) { sched_yield(); }
 
 /* ---- atomics on memory that Swift allocated ---------------------------------------- */
 
@@ -142,7 +145,8 @@ typedef struct n3o_summary_cell {
     uint64_t sum_bits;
 } n3o_summary_cell;
 
-static inline void n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
+/** Records v; returns the index of its bucket (for exemplars). */
+static inline uint32_t n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
     const double *bounds = cell->bounds;
     uint32_t n = cell->bound_count, i;
     if (n <= 16) {
@@ -157,6 +161,7 @@ static inline void n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
     }
     n3o_add_u64(&cell->counts[i], 1);
     n3o_add_f64(&cell->sum_bits, v);
+    return i;
 }
 
 /* The stripe of the calling thread, fixed for its life. initial-exec keeps the access a
@@ -223,6 +228,128 @@ static inline double n3o_counter_value(const n3o_counter_cell *cell) {
     }
     return (double)whole + frac;
 }
+
+/* ---- tracing: per-thread state, ids, span slots, exemplars ------------------------- */
+
+/* Ids are kept as big-endian integers: trace id = hi:lo, so byte 0 is hi's top byte. */
+
+/** One entry of a thread's current-span stack. */
+typedef struct n3o_scope_entry {
+    uint64_t trace_hi, trace_lo, span_id;
+    uint64_t handle;         /* the span's handle bits */
+    uint64_t token;          /* what n3obs_span_make_current returned */
+    char *tracestate;        /* malloc'd copy, or NULL */
+    uint32_t flags;          /* W3C trace flags */
+    uint32_t pad;
+} n3o_scope_entry;
+
+/** A thread's tracing state, allocated on first use and freed when the thread exits. It
+ *  lives on the heap, not in TLS, because a dlopen'ed library gets little static TLS. */
+typedef struct n3o_trace_thread {
+    uint64_t rng[4];         /* xoshiro256++ */
+    uint32_t fork_epoch;     /* reseed when it differs from the process' (after fork) */
+    uint32_t depth;
+    uint32_t capacity;
+    uint32_t thread_number;  /* unique per thread, part of every scope token */
+    uint64_t next_token;
+    n3o_scope_entry *stack;
+} n3o_trace_thread;
+
+extern __thread n3o_trace_thread *n3o_trace_tls __attribute__((tls_model("initial-exec")));
+/* The innermost current span if it is sampled, else NULL: the one TLS load a histogram
+ * observation pays to decide whether it carries an exemplar. */
+extern __thread const n3o_scope_entry *n3o_exemplar_tls __attribute__((tls_model("initial-exec")));
+extern uint32_t n3o_fork_epoch_word;
+
+n3o_trace_thread *n3o_trace_thread_create(void);
+void n3o_trace_reseed(n3o_trace_thread *t);
+
+/** The calling thread's state, or NULL if memory ran out. */
+static inline n3o_trace_thread *n3o_trace_thread_get(void) {
+    n3o_trace_thread *t = n3o_trace_tls;
+    if (__builtin_expect(t == NULL, 0)) t = n3o_trace_thread_create();
+    return t;
+}
+static inline const n3o_scope_entry *n3o_exemplar_current(void) { return n3o_exemplar_tls; }
+static inline void n3o_set_exemplar_current(const n3o_scope_entry *e) { n3o_exemplar_tls = e; }
+
+static inline uint64_t n3o_rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+/** xoshiro256++: fast, and seeded from getrandom() per thread (reseeded after fork). */
+static inline uint64_t n3o_trace_rand(n3o_trace_thread *t) {
+    if (__builtin_expect(t->fork_epoch != atomic_load_explicit(
+            (_Atomic uint32_t *)&n3o_fork_epoch_word, memory_order_relaxed), 0))
+        n3o_trace_reseed(t);
+    uint64_t *s = t->rng;
+    uint64_t r = n3o_rotl64(s[0] + s[3], 23) + s[0];
+    uint64_t x = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= x; s[3] = n3o_rotl64(s[3], 45);
+    return r;
+}
+/** Makes room for one more scope entry; 0 if memory ran out. Keeps n3o_exemplar_tls
+ *  pointing into the (possibly moved) stack. */
+int n3o_scope_reserve(n3o_trace_thread *t);
+
+/* Span slots: a handle is (generation << 32) | (index + 1); the generation is odd while
+ * the span lives. The lock serializes calls on one span (held for a copy, never while
+ * calling out). */
+typedef struct n3o_span_slot {
+    uint32_t lock;
+    uint32_t generation;
+    uint32_t next_free;      /* index + 1 of the next free slot; 0 ends the list */
+    uint32_t flags;          /* W3C trace flags */
+    uint64_t trace_hi, trace_lo, span_id;
+    void *record;            /* the SpanRecord of a sampled span, else NULL */
+    char *tracestate;        /* an unsampled span's tracestate (malloc'd), or NULL */
+    uint64_t pad;
+} n3o_span_slot;
+
+static inline uint32_t n3o_load_u32(const uint32_t *p) {
+    return atomic_load_explicit((const _Atomic uint32_t *)p, memory_order_acquire);
+}
+static inline void n3o_store_u32(uint32_t *p, uint32_t v) {
+    atomic_store_explicit((_Atomic uint32_t *)p, v, memory_order_release);
+}
+static inline void n3o_spin_lock(uint32_t *p) {
+    _Atomic uint32_t *a = (_Atomic uint32_t *)p;
+    for (unsigned spins = 0;; spins++) {
+        if (atomic_load_explicit(a, memory_order_relaxed) == 0 &&
+            atomic_exchange_explicit(a, 1, memory_order_acquire) == 0)
+            return;
+        if (spins > 64) n3o_yield(); else __builtin_ia32_pause();
+    }
+}
+static inline void n3o_spin_unlock(uint32_t *p) {
+    atomic_store_explicit((_Atomic uint32_t *)p, 0, memory_order_release);
+}
+/** Treiber stack head {tag:32, index+1:32}: the tag defeats ABA. */
+static inline int n3o_cas_strong_u64(uint64_t *p, uint64_t expected, uint64_t desired) {
+    return atomic_compare_exchange_strong_explicit((_Atomic uint64_t *)p, &expected, desired,
+                                                   memory_order_acq_rel, memory_order_acquire);
+}
+
+/* Exemplars: one per histogram bucket, written under a per-bucket seqlock. A writer that
+ * finds the bucket busy skips (the other writer's exemplar is just as recent), so
+ * recording never waits; a reader retries a few times, then reports none. */
+typedef struct n3o_exemplar {
+    uint64_t seq;            /* odd while written; 0 = never written */
+    uint64_t trace_hi, trace_lo, span_id;
+    uint64_t value_bits;
+    int64_t time_unix_nano;
+    uint64_t pad[2];
+} n3o_exemplar;
+
+/** Stores the exemplar of bucket for the current sampled span (slow path, out of line). */
+void n3o_histogram_offer_exemplar(n3o_histogram_cell *cell, uint32_t bucket, double v,
+                                  const n3o_scope_entry *span);
+/** Reads bucket's exemplar into out; 1 if there is one. */
+int n3o_histogram_read_exemplar(const n3o_histogram_cell *cell, uint32_t bucket,
+                                n3o_exemplar *out);
+
+/** The tracer, published once by start (a retained Swift object, never released). */
+extern void *n3o_tracer_word;
+static inline void *n3o_tracer_get(void) { return n3o_load_ptr(&n3o_tracer_word); }
+static inline void n3o_tracer_set(void *t) { n3o_store_ptr(&n3o_tracer_word, t); }
 
 /* ---- the SDK's lifecycle state, read on every record --------------------------------- */
 
