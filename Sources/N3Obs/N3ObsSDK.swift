@@ -12,6 +12,7 @@ public final class N3ObsSDK: @unchecked Sendable {
     private var _registry: Registry?
     private var _catalog: StandardCatalog?
     private var _settings: Configuration.Resolved?
+    private var _tracer: Tracer?
 
     public enum State: UInt32, Sendable {
         case uninitialized = 0
@@ -41,6 +42,10 @@ public final class N3ObsSDK: @unchecked Sendable {
                     throw N3ObsError(.config, "the standard catalogue cannot be registered: \(error.message)")
                 }
             }
+            let tracer = try Tracer(sampler: settings.sampler, limits: settings.spanLimits, batch: settings.batch)
+            _tracer = tracer
+            // Published for the span hot path, which must not take this lock; never freed.
+            n3o_tracer_set(Unmanaged.passRetained(tracer).toOpaque())
             _registry = registry
             _settings = settings
             n3o_set_sdk_state(State.running.rawValue)
@@ -77,6 +82,16 @@ public final class N3ObsSDK: @unchecked Sendable {
     }
 
     public var settings: Configuration.Resolved? { lock.withLock { _settings } }
+
+    /// The tracer, if the SDK is running: one atomic load and no lock (spans start often).
+    @inline(__always)
+    public func runningTracer() throws(N3ObsError) -> Tracer {
+        try requireRunning()
+        guard let raw = n3o_tracer_get() else {
+            throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+        }
+        return Unmanaged<Tracer>.fromOpaque(raw).takeUnretainedValue()
+    }
 
     @inline(__always)
     public func requireRunning() throws(N3ObsError) {

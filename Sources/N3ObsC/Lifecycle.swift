@@ -30,6 +30,7 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
             configuration.metricNamespace = try c.metric_namespace.map { p throws(N3ObsError) in
                 try CString.read(p, what: "config->metric_namespace", limit: Limits.maxNameLength)
             }
+            try readTracingConfig(c, callerSize: callerSize, into: &configuration)
         } catch {
             return fail(fn, N3ObsError(.config, error.message))
         }

@@ -13,6 +13,17 @@ public struct Configuration: Sendable, Equatable {
     public var registerCatalog = true
     /// Whether environment variables are read at all.
     public var readEnvironment = true
+    // Tracing: unset fields come from OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_* and the
+    // OTEL_*_COUNT_LIMIT variables (see `resolveTracing`).
+    public var tracesSampler: String?
+    public var tracesSamplerArg: String?
+    public var bspMaxQueueSize: Int?
+    public var bspMaxExportBatchSize: Int?
+    public var bspScheduleDelayMilliseconds: Int?
+    public var bspExportTimeoutMilliseconds: Int?
+    public var spanAttributeCountLimit: Int?
+    public var spanEventCountLimit: Int?
+    public var spanLinkCountLimit: Int?
 
     public init() {}
 
@@ -22,6 +33,9 @@ public struct Configuration: Sendable, Equatable {
         public var metricNamespace: String
         public var cardinalityLimit: Int
         public var registerCatalog: Bool
+        public var sampler: Sampler = .default
+        public var spanLimits = SpanLimits()
+        public var batch = BatchSettings()
     }
 
     /// Fills every unset field from `environment` (the process' by default), then defaults.
@@ -48,8 +62,10 @@ public struct Configuration: Sendable, Equatable {
             }
             limit = n
         }
-        return Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
-                        registerCatalog: registerCatalog)
+        var resolved = Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
+                                registerCatalog: registerCatalog)
+        try resolveTracing(into: &resolved, env)
+        return resolved
     }
 }
 

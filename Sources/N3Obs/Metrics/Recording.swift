@@ -30,7 +30,10 @@ public enum Recording {
     @inline(__always)
     public static func histogramObserve(_ cell: UnsafeMutableRawPointer, _ value: Double) {
         let h = cell.assumingMemoryBound(to: n3o_histogram_cell.self)
-        n3o_histogram_observe(h, value)
+        let bucket = n3o_histogram_observe(h, value)
+        // Inside a sampled span the observation becomes its bucket's exemplar; outside,
+        // this is one thread-local load and a branch.
+        if let span = n3o_exemplar_current() { n3o_histogram_offer_exemplar(h, bucket, value, span) }
         if cellFlags(cell) & N3O_CELL_OVERFLOW != 0 { countOverflow(cell) }
     }
 
