@@ -181,3 +181,14 @@ int n3o_histogram_read_exemplar(const n3o_histogram_cell *cell, uint32_t bucket,
     }
     return 0;
 }
+
+uint64_t n3o_clock_anchor[2] = {0, 0};
+
+int64_t n3o_clock_reanchor(uint64_t monotonic) {
+    int64_t real = n3o_realtime_ns();
+    uint64_t mono = n3o_monotonic_ns();
+    int64_t offset = real - (int64_t)mono;
+    n3o_store_u64(&n3o_clock_anchor[0], (uint64_t)offset);
+    n3o_store_u64(&n3o_clock_anchor[1], mono);
+    return (int64_t)monotonic + offset;
+}

@@ -10,12 +10,14 @@ public func cSpanMakeCurrent(_ span: OpaquePointer?, _ token: UnsafeMutablePoint
     guard let token else { return fail(fn, .invalidArgument, "token is NULL") }
     token.pointee = 0
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        token.pointee = try tracer.makeCurrent(handleBits(span))
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            token.pointee = try tracer.makeCurrent(handleBits(span))
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -23,12 +25,14 @@ public func cSpanMakeCurrent(_ span: OpaquePointer?, _ token: UnsafeMutablePoint
 public func cScopeClose(_ token: UInt64) -> Int32 {
     let fn: StaticString = "n3obs_scope_close"
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        try tracer.closeScope(token)
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            try tracer.closeScope(token)
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -38,9 +42,11 @@ public func cSpanCurrent(_ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = nil
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    out.pointee = OpaquePointer(bitPattern: UInt(tracer.currentHandle()))
-    return N3OBS_OK
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        out.pointee = OpaquePointer(bitPattern: UInt(tracer.currentHandle()))
+        return N3OBS_OK
+    }
 }
 
 @_cdecl("n3obs_trace_context_extract")
@@ -90,27 +96,29 @@ public func cTraceContextInject(_ span: OpaquePointer?, _ traceparent: UnsafeMut
     }
     clear()
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    let found: (SpanContextValue, [UInt8])?
-    if let span {
-        do throws(N3ObsError) { found = try tracer.context(handleBits(span)) } catch { return fail(fn, error) }
-    } else {
-        found = tracer.currentContext()
-    }
-    guard let (c, ts) = found else { return N3OBS_OK }
-    guard traceparentSize >= 56 else {
-        return fail(fn, .tooLong, "the traceparent buffer holds \(traceparentSize) bytes; it needs 56")
-    }
-    if let tracestate {
-        guard tracestateSize > ts.count else {
-            return fail(fn, .tooLong, "the tracestate buffer holds \(tracestateSize) bytes; it needs \(ts.count + 1)")
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        let found: (SpanContextValue, [UInt8])?
+        if let span {
+            do throws(N3ObsError) { found = try tracer.context(handleBits(span)) } catch { return fail(fn, error) }
+        } else {
+            found = tracer.currentContext()
         }
-        ts.withUnsafeBytes { if ts.count > 0 { memcpy(tracestate, $0.baseAddress!, ts.count) } }
-        tracestate[ts.count] = 0
+        guard let (c, ts) = found else { return N3OBS_OK }
+        guard traceparentSize >= 56 else {
+            return fail(fn, .tooLong, "the traceparent buffer holds \(traceparentSize) bytes; it needs 56")
+        }
+        if let tracestate {
+            guard tracestateSize > ts.count else {
+                return fail(fn, .tooLong, "the tracestate buffer holds \(tracestateSize) bytes; it needs \(ts.count + 1)")
+            }
+            ts.withUnsafeBytes { if ts.count > 0 { memcpy(tracestate, $0.baseAddress!, ts.count) } }
+            tracestate[ts.count] = 0
+        }
+        // Only the sampled flag is defined at version 00; other bits are sent as zero.
+        TraceContext.formatTraceparent(traceHi: c.traceHi, traceLo: c.traceLo, spanId: c.spanId, flags: c.flags & 1,
+                                       into: traceparent)
+        traceparent[55] = 0
+        return N3OBS_OK
     }
-    // Only the sampled flag is defined at version 00; other bits are sent as zero.
-    TraceContext.formatTraceparent(traceHi: c.traceHi, traceLo: c.traceLo, spanId: c.spanId, flags: c.flags & 1,
-                                   into: traceparent)
-    traceparent[55] = 0
-    return N3OBS_OK
 }

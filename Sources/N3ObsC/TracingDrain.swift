@@ -8,12 +8,14 @@ public func cSpansDrain(_ out: UnsafeMutablePointer<UnsafeMutablePointer<n3obs_s
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = nil
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        out.pointee = try tracer.drain(max: max)
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            out.pointee = try tracer.drain(max: max)
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -28,7 +30,9 @@ public func cSpansDropped(_ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = 0
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    out.pointee = tracer.dropped
-    return N3OBS_OK
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        out.pointee = tracer.dropped
+        return N3OBS_OK
+    }
 }

@@ -9,17 +9,19 @@ public func cSpanAddEvent(_ span: OpaquePointer?, _ name: UnsafePointer<CChar>?,
     let fn: StaticString = "n3obs_span_add_event"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        guard time >= 0 else { throw N3ObsError(.invalidArgument, "time is negative") }
-        let nameBytes = try CBytes.read(name, "event name", limit: TracingLimits.maxSpanNameLength)
-        let list = try PreparedAttribute.list(attributes, count)
-        try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in
-            try tracer.addEvent(handleBits(span), name: nameBytes, time: time, l)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            guard time >= 0 else { throw N3ObsError(.invalidArgument, "time is negative") }
+            let nameBytes = try CBytes.read(name, "event name", limit: TracingLimits.maxSpanNameLength)
+            let list = try PreparedAttribute.list(attributes, count)
+            try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in
+                try tracer.addEvent(handleBits(span), name: nameBytes, time: time, l)
+            }
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
         }
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
     }
 }
 
@@ -29,12 +31,14 @@ public func cSpanAddLink(_ span: OpaquePointer?, _ link: UnsafePointer<n3obs_lin
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     guard let link else { return fail(fn, .invalidArgument, "link is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        try tracer.addLink(handleBits(span), try prepareLink(link.pointee, what: "link"))
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            try tracer.addLink(handleBits(span), try prepareLink(link.pointee, what: "link"))
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -43,15 +47,17 @@ public func cSpanSetStatus(_ span: OpaquePointer?, _ code: Int32, _ description:
     let fn: StaticString = "n3obs_span_set_status"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        guard (0...2).contains(code) else { throw N3ObsError(.invalidArgument, "status code \(code) is not an N3OBS_STATUS_*") }
-        let text = description == nil ? UnsafeRawBufferPointer(start: nil, count: 0)
-            : try CBytes.read(description, "description", limit: TracingLimits.maxValueLength)
-        try tracer.setStatus(handleBits(span), code: UInt8(code), description: text)
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            guard (0...2).contains(code) else { throw N3ObsError(.invalidArgument, "status code \(code) is not an N3OBS_STATUS_*") }
+            let text = description == nil ? UnsafeRawBufferPointer(start: nil, count: 0)
+                : try CBytes.read(description, "description", limit: TracingLimits.maxValueLength)
+            try tracer.setStatus(handleBits(span), code: UInt8(code), description: text)
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -61,21 +67,23 @@ public func cSpanRecordException(_ span: OpaquePointer?, _ type: UnsafePointer<C
     let fn: StaticString = "n3obs_span_record_exception"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    guard type != nil || message != nil else {
-        return fail(fn, .invalidArgument, "type and message are both NULL")
-    }
-    do throws(N3ObsError) {
-        var list: [PreparedAttribute] = []
-        if let type { list.append(try .string(key: ExceptionKeys.type, type)) }
-        if let message { list.append(try .string(key: ExceptionKeys.message, message)) }
-        if let stacktrace { list.append(try .string(key: ExceptionKeys.stacktrace, stacktrace)) }
-        try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in
-            try tracer.addEvent(handleBits(span), name: UnsafeRawBufferPointer(start: ExceptionKeys.event, count: 9), time: 0, l)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        guard type != nil || message != nil else {
+            return fail(fn, .invalidArgument, "type and message are both NULL")
         }
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+        do throws(N3ObsError) {
+            var list: [PreparedAttribute] = []
+            if let type { list.append(try .string(key: ExceptionKeys.type, type)) }
+            if let message { list.append(try .string(key: ExceptionKeys.message, message)) }
+            if let stacktrace { list.append(try .string(key: ExceptionKeys.stacktrace, stacktrace)) }
+            try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in
+                try tracer.addEvent(handleBits(span), name: UnsafeRawBufferPointer(start: ExceptionKeys.event, count: 9), time: 0, l)
+            }
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -92,12 +100,14 @@ public func cSpanUpdateName(_ span: OpaquePointer?, _ name: UnsafePointer<CChar>
     let fn: StaticString = "n3obs_span_update_name"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        try tracer.updateName(handleBits(span), try CBytes.read(name, "name", limit: TracingLimits.maxSpanNameLength))
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            try tracer.updateName(handleBits(span), try CBytes.read(name, "name", limit: TracingLimits.maxSpanNameLength))
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -106,11 +116,13 @@ public func cSpanIsRecording(_ span: OpaquePointer?) -> Int32 {
     let fn: StaticString = "n3obs_span_is_recording"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        return try tracer.isRecording(handleBits(span)) ? 1 : 0
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            return try tracer.isRecording(handleBits(span)) ? 1 : 0
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -141,12 +153,14 @@ public func cSpanGetContext(_ span: OpaquePointer?, _ out: UnsafeMutablePointer<
         return fail(fn, .invalidArgument, "out->size \(out.pointee.size) is too small; start from N3OBS_SPAN_CONTEXT_INIT")
     }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        let (c, ts) = try tracer.context(handleBits(span))
-        writeContext(out, c, tracestate: ts, remote: false)
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            let (c, ts) = try tracer.context(handleBits(span))
+            writeContext(out, c, tracestate: ts, remote: false)
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }

@@ -3,15 +3,16 @@ import CN3ObsShims
 import Glibc
 import N3Obs
 
-/// The tracer when the SDK runs; otherwise the status is set and nil returned.
+/// The tracer when the SDK runs (otherwise the status is set and nil returned), as an
+/// unmanaged reference: the span calls use it through `_withUnsafeGuaranteedRef`, so the
+/// hot path pays no reference counting on an object every thread shares.
 @inline(__always)
-func runningTracer(_ fn: StaticString, _ status: inout Int32) -> Tracer? {
-    do throws(N3ObsError) {
-        return try N3ObsSDK.shared.runningTracer()
-    } catch {
-        status = fail(fn, error)
+func runningTracer(_ fn: StaticString, _ status: inout Int32) -> Unmanaged<Tracer>? {
+    guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue, let raw = n3o_tracer_get() else {
+        status = notRunning(fn)
         return nil
     }
+    return Unmanaged<Tracer>.fromOpaque(raw)
 }
 
 /// A span handle's bits (a handle is never dereferenced).
@@ -63,47 +64,49 @@ public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Uns
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = nil
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        let nameBytes = try CBytes.read(name, "name", limit: TracingLimits.maxSpanNameLength)
-        guard let opts else {
-            out.pointee = OpaquePointer(bitPattern: UInt(try tracer.start(name: nameBytes)))
-            return N3OBS_OK
-        }
-        let callerSize = Int(opts.pointee.size)
-        guard callerSize >= MemoryLayout<n3obs_span_opts>.size else {
-            throw N3ObsError(.invalidArgument, "opts->size \(callerSize) is too small; start from N3OBS_SPAN_OPTS_INIT")
-        }
-        let o = opts.pointee
-        let kind = o.kind == 0 ? 1 : o.kind
-        guard (1...5).contains(kind) else { throw N3ObsError(.invalidArgument, "kind \(o.kind) is not an N3OBS_SPAN_KIND_*") }
-        guard o.start_time_unix_nano >= 0 else { throw N3ObsError(.invalidArgument, "start time is negative") }
-        var parent = Tracer.ParentChoice.current
-        switch (o.parent, o.remote_parent) {
-        case (.some, .some): throw N3ObsError(.invalidArgument, "both parent and remote_parent are set")
-        case (.some(let p), nil): parent = .span(handleBits(p))
-        case (nil, .some(let r)): parent = .remote(try readContext(r, what: "opts->remote_parent"))
-        case (nil, nil): if o.flags & N3OBS_SPAN_ROOT != 0 { parent = .root }
-        }
-        let attributes = try PreparedAttribute.list(o.attributes, o.attribute_count)
-        guard o.link_count <= TracingLimits.maxItemsPerCall else {
-            throw N3ObsError(.tooLong, "\(o.link_count) links; at most \(TracingLimits.maxItemsPerCall)")
-        }
-        guard o.link_count == 0 || o.links != nil else {
-            throw N3ObsError(.invalidArgument, "links is NULL but link_count is \(o.link_count)")
-        }
-        var links: [PreparedLink] = []
-        for i in 0..<o.link_count { links.append(try prepareLink(o.links![i], what: "link \(i)")) }
-        let handle = try attributes.withUnsafeBufferPointer { (a) throws(N3ObsError) in
-            try links.withUnsafeBufferPointer { (l) throws(N3ObsError) in
-                try tracer.start(name: nameBytes, kind: UInt8(kind), parent: parent,
-                                 startTime: o.start_time_unix_nano, attributes: a, links: l)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            let nameBytes = try CBytes.read(name, "name", limit: TracingLimits.maxSpanNameLength)
+            guard let opts else {
+                out.pointee = OpaquePointer(bitPattern: UInt(try tracer.start(name: nameBytes)))
+                return N3OBS_OK
             }
+            let callerSize = Int(opts.pointee.size)
+            guard callerSize >= MemoryLayout<n3obs_span_opts>.size else {
+                throw N3ObsError(.invalidArgument, "opts->size \(callerSize) is too small; start from N3OBS_SPAN_OPTS_INIT")
+            }
+            let o = opts.pointee
+            let kind = o.kind == 0 ? 1 : o.kind
+            guard (1...5).contains(kind) else { throw N3ObsError(.invalidArgument, "kind \(o.kind) is not an N3OBS_SPAN_KIND_*") }
+            guard o.start_time_unix_nano >= 0 else { throw N3ObsError(.invalidArgument, "start time is negative") }
+            var parent = Tracer.ParentChoice.current
+            switch (o.parent, o.remote_parent) {
+            case (.some, .some): throw N3ObsError(.invalidArgument, "both parent and remote_parent are set")
+            case (.some(let p), nil): parent = .span(handleBits(p))
+            case (nil, .some(let r)): parent = .remote(try readContext(r, what: "opts->remote_parent"))
+            case (nil, nil): if o.flags & N3OBS_SPAN_ROOT != 0 { parent = .root }
+            }
+            let attributes = try PreparedAttribute.list(o.attributes, o.attribute_count)
+            guard o.link_count <= TracingLimits.maxItemsPerCall else {
+                throw N3ObsError(.tooLong, "\(o.link_count) links; at most \(TracingLimits.maxItemsPerCall)")
+            }
+            guard o.link_count == 0 || o.links != nil else {
+                throw N3ObsError(.invalidArgument, "links is NULL but link_count is \(o.link_count)")
+            }
+            var links: [PreparedLink] = []
+            for i in 0..<o.link_count { links.append(try prepareLink(o.links![i], what: "link \(i)")) }
+            let handle = try attributes.withUnsafeBufferPointer { (a) throws(N3ObsError) in
+                try links.withUnsafeBufferPointer { (l) throws(N3ObsError) in
+                    try tracer.start(name: nameBytes, kind: UInt8(kind), parent: parent,
+                                     startTime: o.start_time_unix_nano, attributes: a, links: l)
+                }
+            }
+            out.pointee = OpaquePointer(bitPattern: UInt(handle))
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
         }
-        out.pointee = OpaquePointer(bitPattern: UInt(handle))
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
     }
 }
 
@@ -112,13 +115,15 @@ public func cSpanEnd(_ span: OpaquePointer?, _ endTime: Int64) -> Int32 {
     let fn: StaticString = "n3obs_span_end"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    guard endTime >= 0 else { return fail(fn, .invalidArgument, "end time is negative") }
-    do throws(N3ObsError) {
-        try tracer.end(handleBits(span), endTime: endTime)
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        guard endTime >= 0 else { return fail(fn, .invalidArgument, "end time is negative") }
+        do throws(N3ObsError) {
+            try tracer.end(handleBits(span), endTime: endTime)
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -128,12 +133,14 @@ private func setOne(_ fn: StaticString, _ span: OpaquePointer?,
                     _ prepare: () throws(N3ObsError) -> PreparedAttribute) -> Int32 {
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        try tracer.setAttribute(handleBits(span), try prepare())
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            try tracer.setAttribute(handleBits(span), try prepare())
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }
 
@@ -170,12 +177,14 @@ public func cSpanSetAttributes(_ span: OpaquePointer?, _ attributes: UnsafePoint
     let fn: StaticString = "n3obs_span_set_attributes"
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
-    guard let tracer = runningTracer(fn, &status) else { return status }
-    do throws(N3ObsError) {
-        let list = try PreparedAttribute.list(attributes, count)
-        try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in try tracer.setAttributes(handleBits(span), l) }
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            let list = try PreparedAttribute.list(attributes, count)
+            try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in try tracer.setAttributes(handleBits(span), l) }
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
     }
 }

@@ -7,7 +7,9 @@ import Glibc
 /// the ending thread never waits; the caller counts the drop.
 ///
 /// Each cell holds a sequence number and a record pointer; the sequence says whose turn
-/// the cell is (a producer's at lap `pos`, or the consumer's at `pos + 1`).
+/// the cell is: a producer's at position `pos` when it is `2 * pos`, the consumer's when
+/// it is `2 * pos + 1`. (Vyukov's `pos` / `pos + 1` cannot tell a full one-cell queue from
+/// an empty one; doubling can.)
 final class SpanQueue: @unchecked Sendable {
     let capacity: Int
     private let cells: UnsafeMutablePointer<UInt64>      // [seq, pointer] per cell
@@ -21,7 +23,7 @@ final class SpanQueue: @unchecked Sendable {
         self.capacity = capacity
         cells = cellMemory.assumingMemoryBound(to: UInt64.self)
         counters = counterMemory.assumingMemoryBound(to: UInt64.self)
-        for i in 0..<capacity { cells[2 * i] = UInt64(i) }
+        for i in 0..<capacity { cells[2 * i] = 2 * UInt64(i) }
     }
 
     deinit {
@@ -40,12 +42,12 @@ final class SpanQueue: @unchecked Sendable {
         while true {
             let cell = cells + 2 * Int(pos % UInt64(capacity))
             let seq = n3o_load_acquire_u64(cell)
-            let diff = Int64(bitPattern: seq &- pos)
+            let diff = Int64(bitPattern: seq &- 2 &* pos)
             if diff == 0 {
                 var expected = pos
                 if n3o_cas_u64(enqueuePos, &expected, pos + 1) != 0 {
                     n3o_store_u64(cell + 1, UInt64(UInt(bitPattern: record)))
-                    n3o_store_release_u64(cell, pos + 1)
+                    n3o_store_release_u64(cell, 2 &* pos &+ 1)
                     return true
                 }
                 pos = expected
@@ -63,9 +65,9 @@ final class SpanQueue: @unchecked Sendable {
         let pos = n3o_load_u64(dequeuePos)
         let cell = cells + 2 * Int(pos % UInt64(capacity))
         let seq = n3o_load_acquire_u64(cell)
-        guard seq == pos + 1 else { return nil }
+        guard seq == 2 &* pos &+ 1 else { return nil }
         let record = UnsafeMutableRawPointer(bitPattern: UInt(n3o_load_u64(cell + 1)))
-        n3o_store_release_u64(cell, pos + UInt64(capacity))
+        n3o_store_release_u64(cell, 2 &* (pos &+ UInt64(capacity)))
         n3o_store_u64(dequeuePos, pos + 1)
         return record
     }

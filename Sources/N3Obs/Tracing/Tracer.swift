@@ -129,8 +129,9 @@ public final class Tracer: @unchecked Sendable {
         h.pointee.flags = 1
         h.pointee.kind = kind
         h.pointee.parentIsRemote = remote ? 1 : 0
-        h.pointee.startMonotonic = n3o_monotonic_ns()
-        h.pointee.startTime = startTime != 0 ? startTime : n3o_realtime_ns()
+        let monotonic = n3o_monotonic_ns()
+        h.pointee.startMonotonic = monotonic
+        h.pointee.startTime = startTime != 0 ? startTime : n3o_realtime_at(monotonic)
         h.pointee.nestedAttributeLimit = UInt32(clamping: limits.attributeCount)
         guard let (r1, nameAt) = SpanRecord.appendText(r, name) else { free(r); return nil }
         r = r1
