@@ -615,7 +615,7 @@ typedef struct n3obs_link {
 typedef struct n3obs_span_opts {
     uint32_t size;               /**< sizeof(n3obs_span_opts) as the caller compiled it */
     int32_t kind;                /**< n3obs_span_kind; 0 is INTERNAL */
-    /** The parent span (possibly ended), or NULL. */
+    /** A live parent span of this process (possibly of another thread), or NULL. */
     n3obs_span *parent;
     /** A parent from another process (n3obs_trace_context_extract), or NULL. An invalid
      *  context (all-zero ids) means "no parent": the span starts a new trace. */
