@@ -137,6 +137,32 @@ typedef struct n3obs_config {
     uint32_t cardinality_limit;
     /** N3OBS_INIT_* flags. */
     uint32_t flags;
+    /* ---- tracing (from ABI 1, release 0.2) ---- */
+    /** The sampler: "always_on", "always_off", "traceidratio", "parentbased_always_on",
+     *  "parentbased_always_off" or "parentbased_traceidratio". Env: OTEL_TRACES_SAMPLER.
+     *  Default "parentbased_always_on". */
+    const char *traces_sampler;
+    /** The ratio of the *traceidratio samplers, a decimal in [0, 1], e.g. "0.25".
+     *  Env: OTEL_TRACES_SAMPLER_ARG. Default "1.0". Ignored by the other samplers. */
+    const char *traces_sampler_arg;
+    /** Ended spans kept for export; more are dropped and counted. Env:
+     *  OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
+    uint32_t bsp_max_queue_size;
+    /** Spans per export batch, at most the queue size. Env: OTEL_BSP_MAX_EXPORT_BATCH_SIZE.
+     *  Default 512. */
+    uint32_t bsp_max_export_batch_size;
+    /** Longest wait between two batches. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000. */
+    uint32_t bsp_schedule_delay_ms;
+    /** Longest an export may take. Env: OTEL_BSP_EXPORT_TIMEOUT. Default 30000. */
+    uint32_t bsp_export_timeout_ms;
+    /** Most attributes per span (also per event and per link). Env:
+     *  OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, then OTEL_ATTRIBUTE_COUNT_LIMIT. Default 128. */
+    uint32_t span_attribute_count_limit;
+    /** Most events per span. Env: OTEL_SPAN_EVENT_COUNT_LIMIT. Default 128. */
+    uint32_t span_event_count_limit;
+    /** Most links per span. Env: OTEL_SPAN_LINK_COUNT_LIMIT. Default 128. */
+    uint32_t span_link_count_limit;
+    uint32_t reserved_tracing;
 
     /* Health checks (see "Health" below). */
     /** N3OBS_HEALTH_BUILTIN_* bits of the built-in checks to turn off. 0: env
@@ -182,8 +208,10 @@ typedef struct n3obs_config {
 /** Do not register the standard catalogue (execution_total, ...). */
 #define N3OBS_INIT_NO_CATALOG 0x2u
 
-#define N3OBS_CONFIG_INIT { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0, \
-    0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
+#define N3OBS_CONFIG_INIT \
+    { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0,                              \
+      /* tracing */ NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,                                 \
+      /* health */ 0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
 
 /**
  * Starts the SDK. The first successful call configures it from config (or, when config is
@@ -499,6 +527,372 @@ N3OBS_API int n3obs_catalog_set_worker_pool_size(const char *pool_name, const ch
 /** Sets task_queue_length{queue_name,priority}. */
 N3OBS_API int n3obs_catalog_set_task_queue_length(const char *queue_name,
                                                   const char *priority, double length);
+
+/* ------------------------------------------------------------------------------------ */
+/* Tracing                                                                                */
+/* ------------------------------------------------------------------------------------ */
+
+/* Spans follow OpenTelemetry's model: a 16-byte trace id, an 8-byte span id, a kind,
+ * start and end times in Unix nanoseconds, typed attributes, events, links and a status.
+ *
+ * A span handle (n3obs_span *) is an encoded slot number and generation, not a pointer:
+ * passing a handle of a span that has ended, or one that never existed, returns
+ * N3OBS_E_MISUSE and touches no freed memory. Any thread may use a span; calls on one span
+ * are serialized by a short per-span lock.
+ *
+ * Whether a span is sampled is decided when it starts (see n3obs_config.traces_sampler).
+ * A span that is not sampled records nothing: attribute, event, link, status and name
+ * calls on it return N3OBS_OK and change nothing; it keeps only its ids so that its
+ * context still propagates. Ended sampled spans wait in a bounded queue for export; when
+ * the queue is full a span is dropped and counted (n3obs_spans_dropped); the ending thread
+ * never waits.
+ *
+ * Every function here returns N3OBS_E_NOT_INITIALIZED before n3obs_init and
+ * N3OBS_E_SHUTDOWN after n3obs_shutdown, and sets n3obs_error_last() on failure.
+ * Strings are copied before the call returns. */
+
+typedef struct n3obs_span n3obs_span;
+
+#define N3OBS_MAX_SPAN_NAME_LEN 1024
+#define N3OBS_MAX_ATTRIBUTE_KEY_LEN 1024
+/** Longest string attribute value or array item, in bytes. */
+#define N3OBS_MAX_ATTRIBUTE_VALUE_LEN 65536
+#define N3OBS_MAX_ATTRIBUTE_ARRAY_LEN 4096
+/** Attributes, events or links passed in one call. */
+#define N3OBS_MAX_ITEMS_PER_CALL 1024
+/** Longest tracestate kept, in characters (the W3C minimum to propagate). */
+#define N3OBS_MAX_TRACESTATE_LEN 512
+/** Buffer size that always holds a traceparent and its NUL. */
+#define N3OBS_TRACEPARENT_SIZE 56
+
+/** Span kinds, with OTLP's numbers. */
+typedef enum n3obs_span_kind {
+    N3OBS_SPAN_KIND_INTERNAL = 1,
+    N3OBS_SPAN_KIND_SERVER = 2,
+    N3OBS_SPAN_KIND_CLIENT = 3,
+    N3OBS_SPAN_KIND_PRODUCER = 4,
+    N3OBS_SPAN_KIND_CONSUMER = 5
+} n3obs_span_kind;
+
+/** Span status codes, with OTLP's numbers. */
+typedef enum n3obs_status_code {
+    N3OBS_STATUS_UNSET = 0,
+    N3OBS_STATUS_OK = 1,
+    N3OBS_STATUS_ERROR = 2
+} n3obs_status_code;
+
+/** The W3C sampled flag of n3obs_span_context.trace_flags. */
+#define N3OBS_TRACE_FLAG_SAMPLED 0x01u
+
+/** Attribute value types. */
+typedef enum n3obs_value_type {
+    N3OBS_VALUE_STRING = 1,
+    N3OBS_VALUE_INT64 = 2,
+    N3OBS_VALUE_DOUBLE = 3,
+    N3OBS_VALUE_BOOL = 4,
+    N3OBS_VALUE_STRING_ARRAY = 5,
+    N3OBS_VALUE_INT64_ARRAY = 6,
+    N3OBS_VALUE_DOUBLE_ARRAY = 7,
+    N3OBS_VALUE_BOOL_ARRAY = 8
+} n3obs_value_type;
+
+/**
+ * A typed value. Only the field(s) of its type are read: string_value; int_value;
+ * double_value; bool_value (0 or not 0); or for arrays, array_count items at array:
+ * const char *const * (strings), const int64_t *, const double *, const int32_t * (bools).
+ * Strings are UTF-8; doubles may be NaN or infinite.
+ */
+typedef struct n3obs_value {
+    int32_t type;                /**< n3obs_value_type */
+    int32_t bool_value;
+    int64_t int_value;
+    double double_value;
+    const char *string_value;
+    const void *array;
+    size_t array_count;          /**< at most N3OBS_MAX_ATTRIBUTE_ARRAY_LEN */
+} n3obs_value;
+
+/** A key (non-empty UTF-8, at most N3OBS_MAX_ATTRIBUTE_KEY_LEN bytes) and its value.
+ *  A key set twice keeps the last value. */
+typedef struct n3obs_attribute {
+    const char *key;
+    n3obs_value value;
+} n3obs_attribute;
+
+/**
+ * A span context: what identifies a span across processes. Filled by
+ * n3obs_trace_context_extract and n3obs_span_get_context; start from
+ * N3OBS_SPAN_CONTEXT_INIT. It is valid when neither id is all zero.
+ */
+typedef struct n3obs_span_context {
+    uint32_t size;               /**< sizeof(n3obs_span_context) as the caller compiled it */
+    uint8_t trace_flags;         /**< N3OBS_TRACE_FLAG_SAMPLED or 0 */
+    uint8_t is_remote;           /**< 1 when it came from another process */
+    uint8_t reserved[2];
+    uint8_t trace_id[16];
+    uint8_t span_id[8];
+    /** The W3C tracestate, NUL-terminated; "" when there is none. */
+    char tracestate[N3OBS_MAX_TRACESTATE_LEN + 1];
+} n3obs_span_context;
+
+#define N3OBS_SPAN_CONTEXT_INIT { (uint32_t)sizeof(n3obs_span_context), 0, 0, {0, 0}, {0}, {0}, {0} }
+
+/** A link to another span, given to n3obs_span_start or n3obs_span_add_link, and
+ *  returned in n3obs_span_data. */
+typedef struct n3obs_link {
+    uint8_t trace_id[16];        /**< not all zero */
+    uint8_t span_id[8];          /**< not all zero */
+    uint8_t trace_flags;
+    uint8_t reserved[3];
+    /** On output: attributes beyond the limit. Ignored on input. */
+    uint32_t dropped_attributes_count;
+    const char *tracestate;      /**< NULL or "" for none; kept as given (at most 512 bytes) */
+    const n3obs_attribute *attributes;
+    size_t attribute_count;
+} n3obs_link;
+
+/** Options of n3obs_span_start. Start from N3OBS_SPAN_OPTS_INIT. */
+typedef struct n3obs_span_opts {
+    uint32_t size;               /**< sizeof(n3obs_span_opts) as the caller compiled it */
+    int32_t kind;                /**< n3obs_span_kind; 0 is INTERNAL */
+    /** A live parent span of this process (possibly of another thread), or NULL. */
+    n3obs_span *parent;
+    /** A parent from another process (n3obs_trace_context_extract), or NULL. An invalid
+     *  context (all-zero ids) means "no parent": the span starts a new trace. */
+    const n3obs_span_context *remote_parent;
+    /** Unix nanoseconds; 0 is now. */
+    int64_t start_time_unix_nano;
+    const n3obs_attribute *attributes;
+    size_t attribute_count;
+    const n3obs_link *links;
+    size_t link_count;
+    uint32_t flags;              /**< N3OBS_SPAN_* flags */
+    uint32_t reserved;
+} n3obs_span_opts;
+
+/** Start a new trace even if a span is current (ignored when a parent is given). */
+#define N3OBS_SPAN_ROOT 0x1u
+
+#define N3OBS_SPAN_OPTS_INIT \
+    { (uint32_t)sizeof(n3obs_span_opts), 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0 }
+
+/**
+ * Starts a span. Its parent is opts->parent, else opts->remote_parent, else (unless
+ * N3OBS_SPAN_ROOT) the calling thread's current span, else none (a new trace id). The
+ * sampler decides from the parent's sampled flag and the trace id. The span is not made
+ * current (see n3obs_span_make_current).
+ *
+ * @param out   receives the span; NULL on failure.
+ * @param name  UTF-8, at most N3OBS_MAX_SPAN_NAME_LEN bytes.
+ * @param opts  NULL for an INTERNAL span with the defaults above.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL out or name, opts->size too small,
+ *         both parent and remote_parent, unknown kind, a negative start time, a NULL list
+ *         with a count, a bad attribute or link); N3OBS_E_MISUSE (a stale or unknown
+ *         parent); N3OBS_E_INVALID_UTF8; N3OBS_E_TOO_LONG; N3OBS_E_NO_MEMORY (also when
+ *         4 million spans are open at once). Thread-safe.
+ */
+N3OBS_API int n3obs_span_start(n3obs_span **out, const char *name, const n3obs_span_opts *opts);
+
+/**
+ * Ends a span. A sampled span goes to the export queue (or is dropped and counted when the
+ * queue is full); the handle becomes stale. Ending does not leave a scope: close the
+ * span's scope token too.
+ *
+ * @param end_time_unix_nano  0 for now: the start time plus the monotonic clock's elapsed
+ *        time. An end before the start is clamped to the start.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL span, negative time); N3OBS_E_MISUSE
+ *         (ended already, or never existed). Thread-safe.
+ */
+N3OBS_API int n3obs_span_end(n3obs_span *span, int64_t end_time_unix_nano);
+
+/* Attributes. Each sets (or replaces) attributes of a live span. A new key past the
+ * span's attribute limit is dropped and counted in dropped_attributes_count. Each returns
+ * N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL span or key, empty key, unknown value type,
+ * NULL array or string); N3OBS_E_MISUSE (stale span); N3OBS_E_INVALID_UTF8;
+ * N3OBS_E_TOO_LONG; N3OBS_E_NO_MEMORY. On failure nothing is set. Thread-safe. */
+
+N3OBS_API int n3obs_span_set_attribute_string(n3obs_span *span, const char *key,
+                                              const char *value);
+N3OBS_API int n3obs_span_set_attribute_int(n3obs_span *span, const char *key, int64_t value);
+N3OBS_API int n3obs_span_set_attribute_double(n3obs_span *span, const char *key, double value);
+N3OBS_API int n3obs_span_set_attribute_bool(n3obs_span *span, const char *key, int value);
+/** Sets count attributes of any type, arrays included (all or none are set). */
+N3OBS_API int n3obs_span_set_attributes(n3obs_span *span, const n3obs_attribute *attributes,
+                                        size_t count);
+
+/**
+ * Adds an event. Past the span's event limit it is dropped and counted.
+ * @param time_unix_nano  0 for now.
+ * @return as the attribute functions, plus N3OBS_E_INVALID_ARGUMENT for a NULL name or a
+ *         negative time. Thread-safe.
+ */
+N3OBS_API int n3obs_span_add_event(n3obs_span *span, const char *name, int64_t time_unix_nano,
+                                   const n3obs_attribute *attributes, size_t attribute_count);
+
+/** Adds a link (all-zero ids: N3OBS_E_INVALID_ARGUMENT). Past the link limit it is
+ *  dropped and counted. Statuses as the attribute functions. Thread-safe. */
+N3OBS_API int n3obs_span_add_link(n3obs_span *span, const n3obs_link *link);
+
+/**
+ * Sets the status. OK is final (later calls change nothing, as OpenTelemetry says); UNSET
+ * is ignored; description is kept only with ERROR (NULL is "").
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL span, unknown code); N3OBS_E_MISUSE;
+ *         N3OBS_E_INVALID_UTF8; N3OBS_E_TOO_LONG. Thread-safe.
+ */
+N3OBS_API int n3obs_span_set_status(n3obs_span *span, int32_t code, const char *description);
+
+/**
+ * Records an exception as an "exception" event with the attributes exception.type,
+ * exception.message and exception.stacktrace (each left out when NULL; type and message
+ * may not both be NULL). Does not set the status.
+ * @return as n3obs_span_add_event. Thread-safe.
+ */
+N3OBS_API int n3obs_span_record_exception(n3obs_span *span, const char *type,
+                                          const char *message, const char *stacktrace);
+
+/** Renames a live span. Statuses as the attribute functions. Thread-safe. */
+N3OBS_API int n3obs_span_update_name(n3obs_span *span, const char *name);
+
+/** 1 if the span is live and sampled, 0 if it is live and not sampled; N3OBS_E_MISUSE
+ *  (stale) or N3OBS_E_INVALID_ARGUMENT (NULL). Thread-safe. */
+N3OBS_API int n3obs_span_is_recording(n3obs_span *span);
+
+/**
+ * Copies a live span's context (ids, flags, tracestate; is_remote 0) into *out.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL, out->size too small);
+ *         N3OBS_E_MISUSE. Thread-safe.
+ */
+N3OBS_API int n3obs_span_get_context(n3obs_span *span, n3obs_span_context *out);
+
+/* The current span. Each thread has a stack of current spans: making a span current
+ * pushes it and returns a token; closing the token pops it. New spans take the current
+ * span as parent. A token is only valid on the thread that got it. */
+
+typedef uint64_t n3obs_scope;
+
+/**
+ * Makes a live span the calling thread's current span until n3obs_scope_close(*token).
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL span or token); N3OBS_E_MISUSE
+ *         (stale span); N3OBS_E_NO_MEMORY. Thread-safe (affects the calling thread only).
+ */
+N3OBS_API int n3obs_span_make_current(n3obs_span *span, n3obs_scope *token);
+
+/**
+ * Closes a scope: the span that was current before it becomes current again.
+ * Closing a scope that is not the innermost is misuse: it returns N3OBS_E_MISUSE and
+ * also closes the scopes opened after it, so the stack stays consistent (their tokens
+ * become unknown). A token that is unknown on this thread (closed already, from another
+ * thread, or made up) returns N3OBS_E_MISUSE and changes nothing.
+ * Thread-safe (affects the calling thread only).
+ */
+N3OBS_API int n3obs_scope_close(n3obs_scope token);
+
+/** The calling thread's current span in *out, or NULL when there is none (the span may
+ *  have ended since it was made current). N3OBS_OK; N3OBS_E_INVALID_ARGUMENT. */
+N3OBS_API int n3obs_span_current(n3obs_span **out);
+
+/* W3C Trace Context (https://www.w3.org/TR/trace-context/). */
+
+/**
+ * Parses traceparent and tracestate header values into *out (is_remote 1). Surrounding
+ * spaces and tabs are ignored. A traceparent of version 00 must be exactly
+ * "00-<32 hex>-<16 hex>-<2 hex>" in lowercase, with ids that are not all zero; version ff
+ * is invalid; a higher version is read from its first four fields when the value is at
+ * least 55 characters and the flags are followed by '-' or the end. A tracestate that
+ * breaks the recommendation's grammar (over 32 members, a bad key or value, a key twice)
+ * is dropped while the traceparent is kept; members are dropped to fit
+ * N3OBS_MAX_TRACESTATE_LEN (those over 128 characters first, then from the end).
+ *
+ * @param out          receives the context; all zero (invalid) when traceparent is bad.
+ * @param traceparent  the header value, or NULL when absent.
+ * @param tracestate   the header value (several headers joined with ","), or NULL.
+ * @return N3OBS_OK when traceparent was valid; N3OBS_E_INVALID_VALUE when it was absent or
+ *         invalid (the message says why); N3OBS_E_INVALID_ARGUMENT (NULL out, out->size
+ *         too small). Works before n3obs_init. Thread-safe.
+ */
+N3OBS_API int n3obs_trace_context_extract(n3obs_span_context *out, const char *traceparent,
+                                          const char *tracestate);
+
+/**
+ * Formats the context of span (NULL: the calling thread's current span) as a version-00
+ * traceparent and its tracestate. When there is no span to propagate, both buffers get ""
+ * and N3OBS_OK is returned: send no header then.
+ *
+ * @param traceparent       buffer of traceparent_size bytes (N3OBS_TRACEPARENT_SIZE is
+ *                          always enough).
+ * @param tracestate        buffer for the tracestate (N3OBS_MAX_TRACESTATE_LEN + 1 is
+ *                          always enough), or NULL with size 0 to skip it.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL traceparent buffer, NULL tracestate
+ *         with a size); N3OBS_E_TOO_LONG (a buffer too small; both get ""); N3OBS_E_MISUSE
+ *         (span stale). Thread-safe.
+ */
+N3OBS_API int n3obs_trace_context_inject(n3obs_span *span, char *traceparent,
+                                         size_t traceparent_size, char *tracestate,
+                                         size_t tracestate_size);
+
+/* Ended spans as plain data. The export pipeline hands the same structs to exporter
+ * plugins; until it is loaded, n3obs_spans_drain lets a program read them. */
+
+/** An event of a span. */
+typedef struct n3obs_event_data {
+    const char *name;
+    int64_t time_unix_nano;
+    const n3obs_attribute *attributes;
+    size_t attribute_count;
+    uint32_t dropped_attributes_count;
+    uint32_t reserved;
+} n3obs_event_data;
+
+/** An ended span. Fields are only ever added at the end. */
+typedef struct n3obs_span_data {
+    uint32_t size;               /**< sizeof(n3obs_span_data) of the library */
+    int32_t kind;                /**< n3obs_span_kind */
+    uint8_t trace_id[16];
+    uint8_t span_id[8];
+    uint8_t parent_span_id[8];   /**< all zero for a root span */
+    uint8_t trace_flags;         /**< N3OBS_TRACE_FLAG_SAMPLED */
+    uint8_t parent_is_remote;    /**< 1 when the parent came from another process */
+    uint8_t reserved[2];
+    int32_t status_code;         /**< n3obs_status_code */
+    const char *name;
+    const char *status_description; /**< "" unless the status is ERROR with one */
+    const char *tracestate;      /**< "" when none */
+    int64_t start_time_unix_nano;
+    int64_t end_time_unix_nano;
+    const n3obs_attribute *attributes;
+    size_t attribute_count;
+    const n3obs_event_data *events;
+    size_t event_count;
+    const n3obs_link *links;
+    size_t link_count;
+    uint32_t dropped_attributes_count;
+    uint32_t dropped_events_count;
+    uint32_t dropped_links_count;
+    uint32_t reserved2;
+} n3obs_span_data;
+
+/** A batch of ended spans, in the order they ended; freed with n3obs_span_batch_free. */
+typedef struct n3obs_span_batch {
+    uint32_t size;               /**< sizeof(n3obs_span_batch) of the library */
+    uint32_t reserved;
+    const n3obs_span_data *spans;
+    size_t span_count;
+} n3obs_span_batch;
+
+/**
+ * Takes up to max_spans ended spans out of the export queue (0 means all that are there).
+ * Every pointer in the batch stays valid until n3obs_span_batch_free.
+ * @return N3OBS_OK (possibly with span_count 0); N3OBS_E_INVALID_ARGUMENT (NULL out);
+ *         N3OBS_E_NO_MEMORY (the spans stay queued). Thread-safe: concurrent drains are
+ *         serialized.
+ */
+N3OBS_API int n3obs_spans_drain(n3obs_span_batch **out, size_t max_spans);
+/** Frees a batch; NULL is ignored. Thread-safe. */
+N3OBS_API void n3obs_span_batch_free(n3obs_span_batch *batch);
+
+/** The number of ended sampled spans dropped because the queue was full, since init.
+ *  N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL). Thread-safe. */
+N3OBS_API int n3obs_spans_dropped(uint64_t *out);
 
 /* ------------------------------------------------------------------------------------ */
 /* Health                                                                                 */

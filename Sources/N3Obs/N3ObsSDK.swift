@@ -13,6 +13,7 @@ public final class N3ObsSDK: @unchecked Sendable {
     private var _catalog: StandardCatalog?
     private var _settings: Configuration.Resolved?
     private var _health: HealthRegistry?
+    private var _tracer: Tracer?
 
     public enum State: UInt32, Sendable {
         case uninitialized = 0
@@ -42,6 +43,10 @@ public final class N3ObsSDK: @unchecked Sendable {
                     throw N3ObsError(.config, "the standard catalogue cannot be registered: \(error.message)")
                 }
             }
+            let tracer = try Tracer(sampler: settings.sampler, limits: settings.spanLimits, batch: settings.batch)
+            _tracer = tracer
+            // Published for the span hot path, which must not take this lock; never freed.
+            n3o_tracer_set(Unmanaged.passRetained(tracer).toOpaque())
             _registry = registry
             _settings = settings
             _health = Self.startHealth(settings.health, registry: registry)
@@ -105,6 +110,16 @@ public final class N3ObsSDK: @unchecked Sendable {
     }
 
     public var settings: Configuration.Resolved? { lock.withLock { _settings } }
+
+    /// The tracer, if the SDK is running: one atomic load and no lock (spans start often).
+    @inline(__always)
+    public func runningTracer() throws(N3ObsError) -> Tracer {
+        try requireRunning()
+        guard let raw = n3o_tracer_get() else {
+            throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+        }
+        return Unmanaged<Tracer>.fromOpaque(raw).takeUnretainedValue()
+    }
 
     @inline(__always)
     public func requireRunning() throws(N3ObsError) {

@@ -31,6 +31,7 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
                 try CString.read(p, what: "config->metric_namespace", limit: Limits.maxNameLength)
             }
             configuration.health = try healthConfiguration(c)
+            try readTracingConfig(c, callerSize: callerSize, into: &configuration)
         } catch {
             return fail(fn, N3ObsError(.config, error.message))
         }

@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
+
+static inline void n3o_yield(void) { sched_yield(); }
 
 /* ---- atomics on memory that Swift allocated ---------------------------------------- */
 
@@ -101,7 +104,7 @@ static inline uint32_t n3o_current_thread_id(void) {
     return id;
 }
 
-static inline uint32_t n3o_load_u32(const uint32_t *p) {
+static inline uint32_t n3o_load_relaxed_u32(const uint32_t *p) {
     return atomic_load_explicit((const _Atomic uint32_t *)p, memory_order_relaxed);
 }
 /** Claims an unclaimed owner word for `me`; true if `me` owns it afterwards. */
@@ -221,7 +224,7 @@ void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac);
 
 /** Adds whole (exact) plus frac (>= 0, may be 0). */
 static inline void n3o_counter_add_parts(n3o_counter_cell *cell, uint64_t whole, double frac) {
-    if (__builtin_expect(n3o_load_u32(&cell->owner) == n3o_thread_id, 1)) {
+    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == n3o_thread_id, 1)) {
         n3o_owner_add_u64(&cell->whole, whole);
         if (__builtin_expect(frac != 0.0, 0)) n3o_owner_add_f64(&cell->frac_bits, frac);
         return;
@@ -271,7 +274,8 @@ static inline n3o_histogram_shard *n3o_histogram_shared(const n3o_histogram_cell
 /** Records bucket i for a thread that does not own the base (out of line). */
 void n3o_histogram_observe_other(n3o_histogram_cell *cell, uint32_t i, double v);
 
-static inline void n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
+/** Records v; returns the index of its bucket (for exemplars). */
+static inline uint32_t n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
     const double *bounds = cell->bounds;
     uint32_t n = cell->bound_count, i;
     if (n <= 16) {
@@ -284,13 +288,136 @@ static inline void n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
         }
         i = lo;
     }
-    if (__builtin_expect(n3o_load_u32(&cell->owner) == n3o_thread_id, 1)) {
+    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == n3o_thread_id, 1)) {
         n3o_owner_add_u64(&cell->counts[i], 1);
         n3o_owner_add_f64(&cell->sum_bits, v);
-        return;
+        return i;
     }
     n3o_histogram_observe_other(cell, i, v);
+    return i;
 }
+
+/* ---- tracing: per-thread state, ids, span slots, exemplars ------------------------- */
+
+/* Ids are kept as big-endian integers: trace id = hi:lo, so byte 0 is hi's top byte. */
+
+/** One entry of a thread's current-span stack. */
+typedef struct n3o_scope_entry {
+    uint64_t trace_hi, trace_lo, span_id;
+    uint64_t handle;         /* the span's handle bits */
+    uint64_t token;          /* what n3obs_span_make_current returned */
+    char *tracestate;        /* malloc'd copy, or NULL */
+    uint32_t flags;          /* W3C trace flags */
+    uint32_t pad;
+} n3o_scope_entry;
+
+/** A thread's tracing state, allocated on first use and freed when the thread exits. It
+ *  lives on the heap, not in TLS, because a dlopen'ed library gets little static TLS. */
+typedef struct n3o_trace_thread {
+    uint64_t rng[4];         /* xoshiro256++ */
+    uint32_t fork_epoch;     /* reseed when it differs from the process' (after fork) */
+    uint32_t depth;
+    uint32_t capacity;
+    uint32_t thread_number;  /* unique per thread, part of every scope token */
+    uint64_t next_token;
+    n3o_scope_entry *stack;
+} n3o_trace_thread;
+
+extern __thread n3o_trace_thread *n3o_trace_tls __attribute__((tls_model("initial-exec")));
+/* The innermost current span if it is sampled, else NULL: the one TLS load a histogram
+ * observation pays to decide whether it carries an exemplar. */
+extern __thread const n3o_scope_entry *n3o_exemplar_tls __attribute__((tls_model("initial-exec")));
+extern uint32_t n3o_fork_epoch_word;
+
+n3o_trace_thread *n3o_trace_thread_create(void);
+void n3o_trace_reseed(n3o_trace_thread *t);
+
+/** The calling thread's state, or NULL if memory ran out. */
+static inline n3o_trace_thread *n3o_trace_thread_get(void) {
+    n3o_trace_thread *t = n3o_trace_tls;
+    if (__builtin_expect(t == NULL, 0)) t = n3o_trace_thread_create();
+    return t;
+}
+static inline const n3o_scope_entry *n3o_exemplar_current(void) { return n3o_exemplar_tls; }
+static inline void n3o_set_exemplar_current(const n3o_scope_entry *e) { n3o_exemplar_tls = e; }
+
+static inline uint64_t n3o_rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+/** xoshiro256++: fast, and seeded from getrandom() per thread (reseeded after fork). */
+static inline uint64_t n3o_trace_rand(n3o_trace_thread *t) {
+    if (__builtin_expect(t->fork_epoch != atomic_load_explicit(
+            (_Atomic uint32_t *)&n3o_fork_epoch_word, memory_order_relaxed), 0))
+        n3o_trace_reseed(t);
+    uint64_t *s = t->rng;
+    uint64_t r = n3o_rotl64(s[0] + s[3], 23) + s[0];
+    uint64_t x = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= x; s[3] = n3o_rotl64(s[3], 45);
+    return r;
+}
+/** Makes room for one more scope entry; 0 if memory ran out. Keeps n3o_exemplar_tls
+ *  pointing into the (possibly moved) stack. */
+int n3o_scope_reserve(n3o_trace_thread *t);
+
+/* Span slots: a handle is (generation << 32) | (index + 1); the generation is odd while
+ * the span lives. The lock serializes calls on one span (held for a copy, never while
+ * calling out). */
+typedef struct n3o_span_slot {
+    uint32_t lock;
+    uint32_t generation;
+    uint32_t next_free;      /* index + 1 of the next free slot; 0 ends the list */
+    uint32_t flags;          /* W3C trace flags */
+    uint64_t trace_hi, trace_lo, span_id;
+    void *record;            /* the SpanRecord of a sampled span, else NULL */
+    char *tracestate;        /* an unsampled span's tracestate (malloc'd), or NULL */
+    uint64_t pad;
+} n3o_span_slot;
+
+static inline uint32_t n3o_load_u32(const uint32_t *p) {
+    return atomic_load_explicit((const _Atomic uint32_t *)p, memory_order_acquire);
+}
+static inline void n3o_store_u32(uint32_t *p, uint32_t v) {
+    atomic_store_explicit((_Atomic uint32_t *)p, v, memory_order_release);
+}
+static inline void n3o_spin_lock(uint32_t *p) {
+    _Atomic uint32_t *a = (_Atomic uint32_t *)p;
+    for (unsigned spins = 0;; spins++) {
+        if (atomic_load_explicit(a, memory_order_relaxed) == 0 &&
+            atomic_exchange_explicit(a, 1, memory_order_acquire) == 0)
+            return;
+        if (spins > 64) n3o_yield(); else __builtin_ia32_pause();
+    }
+}
+static inline void n3o_spin_unlock(uint32_t *p) {
+    atomic_store_explicit((_Atomic uint32_t *)p, 0, memory_order_release);
+}
+/** Treiber stack head {tag:32, index+1:32}: the tag defeats ABA. */
+static inline int n3o_cas_strong_u64(uint64_t *p, uint64_t expected, uint64_t desired) {
+    return atomic_compare_exchange_strong_explicit((_Atomic uint64_t *)p, &expected, desired,
+                                                   memory_order_acq_rel, memory_order_acquire);
+}
+
+/* Exemplars: one per histogram bucket, written under a per-bucket seqlock. A writer that
+ * finds the bucket busy skips (the other writer's exemplar is just as recent), so
+ * recording never waits; a reader retries a few times, then reports none. */
+typedef struct n3o_exemplar {
+    uint64_t seq;            /* odd while written; 0 = never written */
+    uint64_t trace_hi, trace_lo, span_id;
+    uint64_t value_bits;
+    int64_t time_unix_nano;
+    uint64_t pad[2];
+} n3o_exemplar;
+
+/** Stores the exemplar of bucket for the current sampled span (slow path, out of line). */
+void n3o_histogram_offer_exemplar(n3o_histogram_cell *cell, uint32_t bucket, double v,
+                                  const n3o_scope_entry *span);
+/** Reads bucket's exemplar into out; 1 if there is one. */
+int n3o_histogram_read_exemplar(const n3o_histogram_cell *cell, uint32_t bucket,
+                                n3o_exemplar *out);
+
+/** The tracer, published once by start (a retained Swift object, never released). */
+extern void *n3o_tracer_word;
+static inline void *n3o_tracer_get(void) { return n3o_load_ptr(&n3o_tracer_word); }
+static inline void n3o_tracer_set(void *t) { n3o_store_ptr(&n3o_tracer_word, t); }
 
 /* ---- the SDK's lifecycle state, read on every record --------------------------------- */
 
@@ -371,11 +498,21 @@ static inline int n3o_record_gauge_add(void *cell, double v) {
     return N3O_REC_OK;
 }
 
+/** Records v (not NaN), with its exemplar and overflow count: what every histogram path
+ *  does once its checks have passed. */
+static inline void n3o_histogram_record(n3o_histogram_cell *cell, double v) {
+    uint32_t bucket = n3o_histogram_observe(cell, v);
+    /* Inside a sampled span the observation becomes its bucket's exemplar; outside, this
+     * is one thread-local load and a branch. */
+    const n3o_scope_entry *span = n3o_exemplar_current();
+    if (__builtin_expect(span != NULL, 0)) n3o_histogram_offer_exemplar(cell, bucket, v, span);
+    N3O_COUNT_IF_OVERFLOW(cell)
+}
+
 static inline int n3o_record_histogram_observe(void *cell, double v) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_HISTOGRAM)
     if (__builtin_expect(v != v, 0)) return N3O_REC_BAD_VALUE;
-    n3o_histogram_observe((n3o_histogram_cell *)cell, v);
-    N3O_COUNT_IF_OVERFLOW(cell)
+    n3o_histogram_record((n3o_histogram_cell *)cell, v);
     return N3O_REC_OK;
 }
 
@@ -405,6 +542,18 @@ static inline uint64_t n3o_monotonic_coarse_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Span start times: realtime = monotonic + an offset re-anchored at most once a second,
+ * so a span costs one clock read at start and one at end (OpenTelemetry Java anchors its
+ * clock per trace the same way). A clock step shows within a second. */
+extern uint64_t n3o_clock_anchor[2];   /* offset (as int64), monotonic time taken */
+int64_t n3o_clock_reanchor(uint64_t monotonic);
+static inline int64_t n3o_realtime_at(uint64_t monotonic) {
+    uint64_t at = n3o_load_u64(&n3o_clock_anchor[1]);
+    if (__builtin_expect(at == 0 || monotonic - at > 1000000000u, 0))
+        return n3o_clock_reanchor(monotonic);
+    return (int64_t)monotonic + (int64_t)n3o_load_u64(&n3o_clock_anchor[0]);
 }
 
 /* ---- memory ------------------------------------------------------------------------- */

@@ -15,6 +15,17 @@ public struct Configuration: Sendable, Equatable {
     public var readEnvironment = true
     /// Built-in health checks, thresholds and the monitor (N3OBS_HEALTH_*).
     public var health = HealthConfiguration()
+    // Tracing: unset fields come from OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_* and the
+    // OTEL_*_COUNT_LIMIT variables (see `resolveTracing`).
+    public var tracesSampler: String?
+    public var tracesSamplerArg: String?
+    public var bspMaxQueueSize: Int?
+    public var bspMaxExportBatchSize: Int?
+    public var bspScheduleDelayMilliseconds: Int?
+    public var bspExportTimeoutMilliseconds: Int?
+    public var spanAttributeCountLimit: Int?
+    public var spanEventCountLimit: Int?
+    public var spanLinkCountLimit: Int?
 
     public init() {}
 
@@ -25,6 +36,9 @@ public struct Configuration: Sendable, Equatable {
         public var cardinalityLimit: Int
         public var registerCatalog: Bool
         public var health = HealthSettings()
+        public var sampler: Sampler = .default
+        public var spanLimits = SpanLimits()
+        public var batch = BatchSettings()
     }
 
     /// Fills every unset field from `environment` (the process' by default), then defaults.
@@ -53,8 +67,10 @@ public struct Configuration: Sendable, Equatable {
             }
             limit = n
         }
-        return Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
-                        registerCatalog: registerCatalog, health: try health.resolved(env))
+        var resolved = Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
+                                registerCatalog: registerCatalog, health: try health.resolved(env))
+        try resolveTracing(into: &resolved, env)
+        return resolved
     }
 }
 

@@ -85,6 +85,17 @@ public enum SnapshotBuilder {
             if let shared { cumulative &+= n3o_histogram_shard_count(shared, UInt32(i)) }
             buckets[i].upper_bound = i < n - 1 ? cell.pointee.bounds[i] : .infinity
             buckets[i].cumulative_count = cumulative
+            var e = n3o_exemplar()
+            if n3o_histogram_read_exemplar(cell, UInt32(i), &e) != 0 {
+                buckets[i].has_exemplar = 1
+                withUnsafeMutableBytes(of: &buckets[i].exemplar.trace_id) {
+                    IdBytes.store(e.trace_hi, $0.baseAddress!)
+                    IdBytes.store(e.trace_lo, $0.baseAddress! + 8)
+                }
+                withUnsafeMutableBytes(of: &buckets[i].exemplar.span_id) { IdBytes.store(e.span_id, $0.baseAddress!) }
+                buckets[i].exemplar.value = Double(bitPattern: e.value_bits)
+                buckets[i].exemplar.time_unix_nano = e.time_unix_nano
+            }
         }
         series.pointee.count = cumulative
         series.pointee.sum = n3o_load_f64(&cell.pointee.sum_bits)

@@ -28,8 +28,7 @@ public enum Recording {
     /// `value` is not NaN.
     @inlinable @inline(__always)
     public static func histogramObserve(_ cell: UnsafeMutableRawPointer, _ value: Double) {
-        n3o_histogram_observe(cell.assumingMemoryBound(to: n3o_histogram_cell.self), value)
-        if flags(cell) & N3O_CELL_OVERFLOW != 0 { n3o_count_overflow(cell) }
+        n3o_histogram_record(cell.assumingMemoryBound(to: n3o_histogram_cell.self), value)
     }
 
     /// `value` is finite. Not inlined into callers: the sketch dominates its cost.

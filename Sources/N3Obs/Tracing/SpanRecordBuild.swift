@@ -1,0 +1,127 @@
+import CN3Obs
+import Glibc
+
+/// Appending to a live record. Every function returns the record, which may have moved
+/// (the caller stores it back into the span's slot), and false when memory ran out.
+extension SpanRecord {
+    enum Placement { case added, replaced, dropped }
+
+    /// Finds a live attribute entry of `tag` with `key` among the entries in [from, to).
+    static func find(_ record: Pointer, key: UnsafeRawBufferPointer, tag: Tag, from: Int, to: Int) -> Int? {
+        var at = from
+        while at < to {
+            let h = (record + at).load(as: EntryHeader.self)
+            if h.tag == tag.rawValue && h.dead == 0 {
+                let n = Int((record + at + 8).load(as: UInt32.self))
+                if n == key.count && (n == 0 || memcmp(record + at + 24, key.baseAddress!, n) == 0) { return at }
+            } else if tag == .nested && h.tag != Tag.nested.rawValue {
+                break   // nested attributes end where another entry starts
+            }
+            at += Int(h.size)
+        }
+        return nil
+    }
+
+    /// Adds (or replaces) one attribute in the group starting at `groupStart`; `count` is
+    /// the group's number of live attributes.
+    static func put(_ record: Pointer, _ a: PreparedAttribute, tag: Tag, groupStart: Int,
+                    count: UInt32, limit: UInt32) -> (Pointer, Placement)? {
+        let used = Int(head(record).pointee.used)
+        let old = find(record, key: a.key, tag: tag, from: groupStart, to: used)
+        if old == nil && count >= limit { return (record, .dropped) }
+        guard let (r, at) = reserve(record, a.entrySize) else { return nil }
+        if let old { (r + old + 2).storeBytes(of: 1, as: UInt8.self) }   // mark dead
+        a.write(at: r + at, tag: tag)
+        return (r, old == nil ? .added : .replaced)
+    }
+
+    /// Sets span attributes, counting the ones past the limit as dropped.
+    static func setAttributes(_ record: Pointer, _ list: UnsafeBufferPointer<PreparedAttribute>, limit: UInt32) -> (Pointer, Bool) {
+        var r = record
+        for a in list {
+            let h = head(r)
+            guard let (next, placed) = put(r, a, tag: .attribute, groupStart: headSize,
+                                           count: h.pointee.attributeCount, limit: limit) else { return (r, false) }
+            r = next
+            switch placed {
+            case .added: head(r).pointee.attributeCount += 1
+            case .replaced: break
+            case .dropped: head(r).pointee.attributesDropped &+= 1
+            }
+        }
+        return (r, true)
+    }
+
+    /// Appends nested attributes after the event or link entry at `owner`, whose live
+    /// count and dropped count sit at `countOffset` and `countOffset + 4`.
+    private static func putNested(_ record: Pointer, owner: Int, countOffset: Int,
+                                  _ list: UnsafeBufferPointer<PreparedAttribute>) -> (Pointer, Bool) {
+        var r = record
+        let limit = head(r).pointee.nestedAttributeLimit
+        let groupStart = owner + Int((r + owner).load(as: EntryHeader.self).size)
+        for a in list {
+            let count = (r + owner + countOffset).load(as: UInt32.self)
+            guard let (next, placed) = put(r, a, tag: .nested, groupStart: groupStart, count: count, limit: limit)
+            else { return (r, false) }
+            r = next
+            switch placed {
+            case .added: (r + owner + countOffset).storeBytes(of: count + 1, as: UInt32.self)
+            case .replaced: break
+            case .dropped:
+                let d = (r + owner + countOffset + 4).load(as: UInt32.self)
+                (r + owner + countOffset + 4).storeBytes(of: d &+ 1, as: UInt32.self)
+            }
+        }
+        return (r, true)
+    }
+
+    /// Appends an event with its attributes (the caller checked the event limit).
+    static func addEvent(_ record: Pointer, name: UnsafeRawBufferPointer, time: Int64,
+                         _ attributes: UnsafeBufferPointer<PreparedAttribute>) -> (Pointer, Bool) {
+        let used = head(record).pointee.used
+        let size = align(32 + name.count + 1)
+        guard let (r, at) = reserve(record, size) else { return (record, false) }
+        let e = r + at
+        e.storeBytes(of: EntryHeader(tag: Tag.event.rawValue, type: 0, dead: 0, pad: 0, size: UInt32(size)),
+                     as: EntryHeader.self)
+        (e + 8).storeBytes(of: time, as: Int64.self)
+        (e + 16).storeBytes(of: UInt32(name.count), as: UInt32.self)
+        (e + 20).storeBytes(of: UInt32(0), as: UInt32.self)
+        (e + 24).storeBytes(of: UInt32(0), as: UInt32.self)
+        (e + 28).storeBytes(of: UInt32(0), as: UInt32.self)
+        copyString(name, to: e + 32)
+        let (done, ok) = putNested(r, owner: at, countOffset: 20, attributes)
+        guard ok else {
+            head(done).pointee.used = used   // forget the half-built event
+            return (done, false)
+        }
+        head(done).pointee.eventCount += 1
+        return (done, true)
+    }
+
+    /// Appends a link with its attributes (the caller checked the link limit).
+    static func addLink(_ record: Pointer, traceHi: UInt64, traceLo: UInt64, spanId: UInt64, flags: UInt8,
+                        tracestate: UnsafeRawBufferPointer, _ attributes: UnsafeBufferPointer<PreparedAttribute>) -> (Pointer, Bool) {
+        let used = head(record).pointee.used
+        let size = align(48 + tracestate.count + 1)
+        guard let (r, at) = reserve(record, size) else { return (record, false) }
+        let e = r + at
+        e.storeBytes(of: EntryHeader(tag: Tag.link.rawValue, type: 0, dead: 0, pad: 0, size: UInt32(size)),
+                     as: EntryHeader.self)
+        (e + 8).storeBytes(of: traceHi, as: UInt64.self)
+        (e + 16).storeBytes(of: traceLo, as: UInt64.self)
+        (e + 24).storeBytes(of: spanId, as: UInt64.self)
+        (e + 32).storeBytes(of: UInt32(flags), as: UInt32.self)
+        (e + 36).storeBytes(of: UInt32(tracestate.count), as: UInt32.self)
+        (e + 40).storeBytes(of: UInt32(0), as: UInt32.self)
+        (e + 44).storeBytes(of: UInt32(0), as: UInt32.self)
+        copyString(tracestate, to: e + 48)
+        let (done, ok) = putNested(r, owner: at, countOffset: 40, attributes)
+        guard ok else {
+            head(done).pointee.used = used
+            return (done, false)
+        }
+        head(done).pointee.linkCount += 1
+        return (done, true)
+    }
+}

@@ -1,0 +1,38 @@
+import CN3Obs
+import Glibc
+import N3Obs
+
+@_cdecl("n3obs_spans_drain")
+public func cSpansDrain(_ out: UnsafeMutablePointer<UnsafeMutablePointer<n3obs_span_batch>?>?, _ max: Int) -> Int32 {
+    let fn: StaticString = "n3obs_spans_drain"
+    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
+    out.pointee = nil
+    var status = N3OBS_OK
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        do throws(N3ObsError) {
+            out.pointee = try tracer.drain(max: max)
+            return N3OBS_OK
+        } catch {
+            return fail(fn, error)
+        }
+    }
+}
+
+@_cdecl("n3obs_span_batch_free")
+public func cSpanBatchFree(_ batch: UnsafeMutablePointer<n3obs_span_batch>?) {
+    SpanBatchBuilder.free(batch)
+}
+
+@_cdecl("n3obs_spans_dropped")
+public func cSpansDropped(_ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    let fn: StaticString = "n3obs_spans_dropped"
+    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
+    out.pointee = 0
+    var status = N3OBS_OK
+    guard let unmanaged = runningTracer(fn, &status) else { return status }
+    return unmanaged._withUnsafeGuaranteedRef { tracer in
+        out.pointee = tracer.dropped
+        return N3OBS_OK
+    }
+}
