@@ -36,7 +36,7 @@ static n3o_lane *install_lanes(n3o_counter_cell *cell) {
 
 void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac) {
     uint32_t me = n3o_current_thread_id();
-    if (n3o_load_relaxed_u32(&cell->owner) == me || n3o_claim(&cell->owner, me)) {
+    if (n3o_claim(&cell->owner, me)) {
         n3o_owner_add_u64(&cell->whole, whole);
         if (frac != 0.0) n3o_owner_add_f64(&cell->frac_bits, frac);
         return;
@@ -49,7 +49,7 @@ void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac) 
         atomic_store_explicit((_Atomic uint32_t *)&cell->owner, N3O_RETIRED, memory_order_release);
     }
     n3o_lane *lane = &lanes[me % N3O_LANES];
-    if (n3o_load_relaxed_u32(&lane->owner) == me || n3o_claim(&lane->owner, me)) {
+    if (n3o_claim(&lane->owner, me)) {
         n3o_owner_add_u64(&lane->whole, whole);
         if (frac != 0.0) n3o_owner_add_f64(&lane->frac_bits, frac);
     } else {
@@ -60,7 +60,7 @@ void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac) 
 
 void n3o_histogram_observe_other(n3o_histogram_cell *cell, uint32_t i, double v) {
     uint32_t me = n3o_current_thread_id();
-    if (n3o_load_relaxed_u32(&cell->owner) == me || n3o_claim(&cell->owner, me)) {
+    if (n3o_claim(&cell->owner, me)) {
         n3o_owner_add_u64(&cell->counts[i], 1);
         n3o_owner_add_f64(&cell->sum_bits, v);
         return;

@@ -18,6 +18,10 @@
 
 static inline void n3o_yield(void) { sched_yield(); }
 
+/* The record paths must inline into their callers whatever their size: a call would cost
+ * more than the work. */
+#define N3O_HOT static inline __attribute__((always_inline))
+
 /* ---- atomics on memory that Swift allocated ---------------------------------------- */
 
 static inline uint64_t n3o_load_u64(const uint64_t *p) {
@@ -104,21 +108,24 @@ static inline uint32_t n3o_current_thread_id(void) {
     return id;
 }
 
-static inline uint32_t n3o_load_relaxed_u32(const uint32_t *p) {
+N3O_HOT uint32_t n3o_load_relaxed_u32(const uint32_t *p) {
     return atomic_load_explicit((const _Atomic uint32_t *)p, memory_order_relaxed);
 }
-/** Claims an unclaimed owner word for `me`; true if `me` owns it afterwards. */
+/** True if `me` owns the owner word, claiming it first if it is unclaimed. Reads before it
+ *  writes: a compare-and-swap, even a failing one, takes the cache line exclusive, and
+ *  this runs on every record of a thread that does not own the base. */
 static inline int n3o_claim(uint32_t *owner, uint32_t me) {
-    uint32_t expected = N3O_UNCLAIMED;
-    return atomic_compare_exchange_strong_explicit((_Atomic uint32_t *)owner, &expected, me,
+    uint32_t seen = n3o_load_relaxed_u32(owner);
+    if (seen != N3O_UNCLAIMED) return seen == me;
+    return atomic_compare_exchange_strong_explicit((_Atomic uint32_t *)owner, &seen, me,
                                                    memory_order_relaxed, memory_order_relaxed) ||
-           expected == me;
+           seen == me;
 }
 /** The single writer's update: no lock prefix, but never a torn value for readers. */
-static inline void n3o_owner_add_u64(uint64_t *p, uint64_t v) {
+N3O_HOT void n3o_owner_add_u64(uint64_t *p, uint64_t v) {
     n3o_store_u64(p, n3o_load_u64(p) + v);
 }
-static inline void n3o_owner_add_f64(uint64_t *p, double v) {
+N3O_HOT void n3o_owner_add_f64(uint64_t *p, double v) {
     n3o_store_f64(p, n3o_load_f64(p) + v);
 }
 
@@ -163,7 +170,7 @@ typedef struct n3o_counter_cell {
 /* Set in every cell's tag by n3obs_shutdown: later records fail the tag compare. */
 #define N3O_TAG_SHUT_DOWN 0x80000000u
 
-static inline uint32_t n3o_load_tag(const void *cell) {
+N3O_HOT uint32_t n3o_load_tag(const void *cell) {
     return atomic_load_explicit((const _Atomic uint32_t *)cell, memory_order_relaxed);
 }
 static inline void n3o_mark_shut_down(void *cell) {
@@ -223,28 +230,40 @@ typedef struct n3o_summary_cell {
 void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac);
 
 /** Adds whole (exact) plus frac (>= 0, may be 0). */
-static inline void n3o_counter_add_parts(n3o_counter_cell *cell, uint64_t whole, double frac) {
-    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == n3o_thread_id, 1)) {
-        n3o_owner_add_u64(&cell->whole, whole);
-        if (__builtin_expect(frac != 0.0, 0)) n3o_owner_add_f64(&cell->frac_bits, frac);
-        return;
+N3O_HOT void n3o_counter_add_parts(n3o_counter_cell *cell, uint64_t whole, double frac) {
+    uint32_t me = n3o_thread_id;
+    uint64_t *whole_cell = &cell->whole, *frac_cell = &cell->frac_bits;
+    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) != me, 0)) {
+        /* Not the base's writer: its own lane when it holds one, else the slow path. */
+        n3o_lane *lanes = (n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
+        n3o_lane *lane = lanes != NULL ? &lanes[me % N3O_LANES] : NULL;
+        if (lane == NULL || n3o_load_relaxed_u32(&lane->owner) != me) {
+            n3o_counter_add_other(cell, whole, frac);
+            return;
+        }
+        whole_cell = &lane->whole;
+        frac_cell = &lane->frac_bits;
     }
-    n3o_counter_add_other(cell, whole, frac);
+    n3o_owner_add_u64(whole_cell, whole);
+    if (__builtin_expect(frac != 0.0, 0)) n3o_owner_add_f64(frac_cell, frac);
 }
 
-static inline void n3o_counter_add_whole(n3o_counter_cell *cell, uint64_t n) {
+N3O_HOT void n3o_counter_add_whole(n3o_counter_cell *cell, uint64_t n) {
     n3o_counter_add_parts(cell, n, 0.0);
 }
 
 /** v is finite and >= 0. As client_golang does, whole amounts go to the integer cell,
- *  exactly; trunc(v) and v - trunc(v) are both exact for v < 2^63. */
-static inline void n3o_counter_add(n3o_counter_cell *cell, double v) {
+ *  exactly; trunc(v) and v - trunc(v) are both exact for v < 2^63 (larger amounts go to
+ *  the float cell whole). */
+N3O_HOT void n3o_counter_add(n3o_counter_cell *cell, double v) {
+    uint64_t whole = 0;
+    double frac = v;
     if (__builtin_expect(v < 9223372036854775808.0, 1)) {
-        int64_t whole = (int64_t)v;
-        n3o_counter_add_parts(cell, (uint64_t)whole, v - (double)whole);
-        return;
+        int64_t w = (int64_t)v;
+        whole = (uint64_t)w;
+        frac = v - (double)w;
     }
-    n3o_counter_add_parts(cell, 0, v);
+    n3o_counter_add_parts(cell, whole, frac);
 }
 
 /** The counter's value: every cell summed. */
@@ -275,7 +294,7 @@ static inline n3o_histogram_shard *n3o_histogram_shared(const n3o_histogram_cell
 void n3o_histogram_observe_other(n3o_histogram_cell *cell, uint32_t i, double v);
 
 /** Records v; returns the index of its bucket (for exemplars). */
-static inline uint32_t n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
+N3O_HOT uint32_t n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
     const double *bounds = cell->bounds;
     uint32_t n = cell->bound_count, i;
     if (n <= 16) {
@@ -338,7 +357,7 @@ static inline n3o_trace_thread *n3o_trace_thread_get(void) {
     if (__builtin_expect(t == NULL, 0)) t = n3o_trace_thread_create();
     return t;
 }
-static inline const n3o_scope_entry *n3o_exemplar_current(void) { return n3o_exemplar_tls; }
+N3O_HOT const n3o_scope_entry *n3o_exemplar_current(void) { return n3o_exemplar_tls; }
 static inline void n3o_set_exemplar_current(const n3o_scope_entry *e) { n3o_exemplar_tls = e; }
 
 static inline uint64_t n3o_rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -464,33 +483,34 @@ void n3o_count_overflow(void *cell);
  *  here. */
 int n3o_record_counter_add_unusual(n3o_counter_cell *cell, double v);
 
-static inline int n3o_record_counter_add(void *cell, double v) {
+N3O_HOT int n3o_record_counter_add(void *cell, double v) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_COUNTER)
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     /* One unsigned compare admits exactly +0.0 <= v < 2^63 (sign bit clear, below 2^63). */
     if (__builtin_expect(bits >= 0x43E0000000000000ull, 0))
         return n3o_record_counter_add_unusual((n3o_counter_cell *)cell, v);
-    n3o_counter_add((n3o_counter_cell *)cell, v);
+    int64_t whole = (int64_t)v; /* exact split: v < 2^63 here */
+    n3o_counter_add_parts((n3o_counter_cell *)cell, (uint64_t)whole, v - (double)whole);
     N3O_COUNT_IF_OVERFLOW(cell)
     return N3O_REC_OK;
 }
 
-static inline int n3o_record_counter_inc(void *cell) {
+N3O_HOT int n3o_record_counter_inc(void *cell) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_COUNTER)
     n3o_counter_add_whole((n3o_counter_cell *)cell, 1);
     N3O_COUNT_IF_OVERFLOW(cell)
     return N3O_REC_OK;
 }
 
-static inline int n3o_record_gauge_set(void *cell, double v) {
+N3O_HOT int n3o_record_gauge_set(void *cell, double v) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_GAUGE)
     n3o_store_f64(&((n3o_gauge_cell *)cell)->bits, v);
     N3O_COUNT_IF_OVERFLOW(cell)
     return N3O_REC_OK;
 }
 
-static inline int n3o_record_gauge_add(void *cell, double v) {
+N3O_HOT int n3o_record_gauge_add(void *cell, double v) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_GAUGE)
     if (__builtin_expect(!(v >= -__DBL_MAX__ && v <= __DBL_MAX__), 0)) return N3O_REC_BAD_VALUE;
     n3o_add_f64(&((n3o_gauge_cell *)cell)->bits, v);
@@ -500,7 +520,7 @@ static inline int n3o_record_gauge_add(void *cell, double v) {
 
 /** Records v (not NaN), with its exemplar and overflow count: what every histogram path
  *  does once its checks have passed. */
-static inline void n3o_histogram_record(n3o_histogram_cell *cell, double v) {
+N3O_HOT void n3o_histogram_record(n3o_histogram_cell *cell, double v) {
     uint32_t bucket = n3o_histogram_observe(cell, v);
     /* Inside a sampled span the observation becomes its bucket's exemplar; outside, this
      * is one thread-local load and a branch. */
@@ -509,7 +529,7 @@ static inline void n3o_histogram_record(n3o_histogram_cell *cell, double v) {
     N3O_COUNT_IF_OVERFLOW(cell)
 }
 
-static inline int n3o_record_histogram_observe(void *cell, double v) {
+N3O_HOT int n3o_record_histogram_observe(void *cell, double v) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_HISTOGRAM)
     if (__builtin_expect(v != v, 0)) return N3O_REC_BAD_VALUE;
     n3o_histogram_record((n3o_histogram_cell *)cell, v);
