@@ -93,6 +93,25 @@ N3OBS_API int n3obs_abi_version(void);
 #define N3OBS_E_INVALID_VALUE (-11)
 /** A configuration value (in the config struct or the environment) was invalid. */
 #define N3OBS_E_CONFIG (-12)
+/** No plugin file of that name in N3OBS_PLUGIN_PATH or beside libn3obs.so, or no such path. */
+#define N3OBS_E_PLUGIN_NOT_FOUND (-13)
+/** The file is not a shared object this process can load (dlopen's reason follows). */
+#define N3OBS_E_PLUGIN_NOT_LOADABLE (-14)
+/** The shared object exports neither n3obs_exporter_init nor n3obs_<name>_init. */
+#define N3OBS_E_PLUGIN_NO_ENTRY (-15)
+/** The plugin was built for an exporter ABI this library does not support. */
+#define N3OBS_E_PLUGIN_ABI (-16)
+/** The plugin's entry point refused to start; its own message follows. */
+#define N3OBS_E_PLUGIN_REFUSED (-17)
+/** The plugin returned no table, one too small for its version, or callbacks missing for
+ *  the capabilities it claims. */
+#define N3OBS_E_PLUGIN_TABLE (-18)
+/** The file or its folder is writable by other users (allow with
+ *  N3OBS_PLUGIN_ALLOW_INSECURE=1). */
+#define N3OBS_E_PLUGIN_UNSAFE (-19)
+/** A flush or shutdown did not finish within its timeout; what was not delivered is
+ *  counted as dropped. */
+#define N3OBS_E_TIMEOUT (-20)
 
 #define N3OBS_MAX_NAME_LEN 255
 #define N3OBS_MAX_LABEL_VALUE_LEN 4096
@@ -201,6 +220,15 @@ typedef struct n3obs_config {
     /** Span queue fill from which pipeline is degraded (80) and unhealthy (100). */
     double health_pipeline_degraded_percent;
     double health_pipeline_unhealthy_percent;
+    /* ---- exporters (from ABI 1, release 0.3) ---- */
+    /** Exporter plugins n3obs_init loads: names or paths, comma-separated, e.g.
+     *  "stdout,prometheus" (see n3obs_exporter_load). Env: N3OBS_EXPORTERS. Default none.
+     *  A plugin that fails to load is logged to stderr and skipped; init still succeeds. */
+    const char *exporters;
+    /** How often push exporters get metrics (and health). Env:
+     *  OTEL_METRIC_EXPORT_INTERVAL. Default 60000. */
+    uint32_t metric_export_interval_ms;
+    uint32_t reserved_export;
 } n3obs_config;
 
 /** Do not read any environment variable. */
@@ -211,7 +239,8 @@ typedef struct n3obs_config {
 #define N3OBS_CONFIG_INIT \
     { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0,                              \
       /* tracing */ NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,                                 \
-      /* health */ 0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
+      /* health */ 0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, \
+      /* exporters */ NULL, 0, 0 }
 
 /**
  * Starts the SDK. The first successful call configures it from config (or, when config is
@@ -225,11 +254,15 @@ typedef struct n3obs_config {
 N3OBS_API int n3obs_init(const n3obs_config *config);
 
 /**
- * Stops the SDK for the rest of the process: later calls return N3OBS_E_SHUTDOWN, handles
- * stay valid memory. Exporters (when loaded) are flushed within timeout_ms.
+ * Stops the SDK for the rest of the process. First every span ended before the call is
+ * delivered to every exporter, a last metrics snapshot (and health report) goes to push
+ * exporters, and each plugin is shut down, all within timeout_ms; then later calls return
+ * N3OBS_E_SHUTDOWN. Handles stay valid memory.
  *
- * @return N3OBS_OK; N3OBS_E_NOT_INITIALIZED before n3obs_init; N3OBS_E_SHUTDOWN if already
- *         shut down. Thread-safe.
+ * @return N3OBS_OK; N3OBS_E_TIMEOUT if exporters did not finish in time (the SDK is shut
+ *         down all the same; spans not delivered are counted in
+ *         n3obs_spans_dropped_total{reason}); N3OBS_E_NOT_INITIALIZED before n3obs_init;
+ *         N3OBS_E_SHUTDOWN if already shut down. Thread-safe.
  */
 N3OBS_API int n3obs_shutdown(uint32_t timeout_ms);
 
@@ -527,6 +560,47 @@ N3OBS_API int n3obs_catalog_set_worker_pool_size(const char *pool_name, const ch
 /** Sets task_queue_length{queue_name,priority}. */
 N3OBS_API int n3obs_catalog_set_task_queue_length(const char *queue_name,
                                                   const char *priority, double length);
+
+/* ------------------------------------------------------------------------------------ */
+/* Exporters                                                                              */
+/* ------------------------------------------------------------------------------------ */
+
+/*
+ * Exporters are plugins (include/n3obs_exporter.h) that take spans, metrics and health out
+ * of the process. Loaded ones get data on their own threads: ended spans in batches
+ * (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, at least every OTEL_BSP_SCHEDULE_DELAY), metrics and
+ * health every OTEL_METRIC_EXPORT_INTERVAL; a failing export is retried with capped
+ * exponential backoff when the plugin says it may be, a callback running longer than
+ * OTEL_BSP_EXPORT_TIMEOUT is logged and counted while the others go on, and whatever is
+ * dropped is counted: n3obs_spans_dropped_total{reason}, n3obs_spans_exported_total{exporter},
+ * n3obs_export_errors_total{exporter,signal}, n3obs_span_queue_size. Without any exporter,
+ * ended spans stay queued for n3obs_spans_drain.
+ */
+
+/**
+ * Loads an exporter plugin and starts it with its configuration.
+ *
+ * @param name_or_path  a path (it has a '/' or ends in ".so"), or a name: libn3obs_<name>.so
+ *                      is looked up in each N3OBS_PLUGIN_PATH folder (':'-separated), then in
+ *                      the folder of libn3obs.so.
+ * @param config_json   the plugin's configuration, a JSON object text; NULL is "{}". Each
+ *                      shipped plugin also reads its own environment variables.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL name); N3OBS_E_TOO_LONG;
+ *         N3OBS_E_INVALID_UTF8; N3OBS_E_PLUGIN_NOT_FOUND; N3OBS_E_PLUGIN_UNSAFE;
+ *         N3OBS_E_PLUGIN_NOT_LOADABLE; N3OBS_E_PLUGIN_NO_ENTRY; N3OBS_E_PLUGIN_ABI;
+ *         N3OBS_E_PLUGIN_REFUSED; N3OBS_E_PLUGIN_TABLE; N3OBS_E_NOT_INITIALIZED;
+ *         N3OBS_E_SHUTDOWN. Each message names the file. A plugin is never unloaded.
+ * Thread-safe.
+ */
+N3OBS_API int n3obs_exporter_load(const char *name_or_path, const char *config_json);
+
+/**
+ * Delivers every span ended before the call to every exporter, then asks each plugin to
+ * flush what it buffers, waiting at most timeout_ms.
+ * @return N3OBS_OK (also with no exporter loaded); N3OBS_E_TIMEOUT;
+ *         N3OBS_E_NOT_INITIALIZED; N3OBS_E_SHUTDOWN. Thread-safe.
+ */
+N3OBS_API int n3obs_force_flush(uint32_t timeout_ms);
 
 /* ------------------------------------------------------------------------------------ */
 /* Tracing                                                                                */

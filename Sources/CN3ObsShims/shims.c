@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "n3o_shims.h"
 
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 __thread uint32_t n3o_thread_id __attribute__((tls_model("initial-exec"))) = 0;
@@ -247,4 +249,20 @@ int64_t n3o_clock_reanchor(uint64_t monotonic) {
     n3o_store_u64(&n3o_clock_anchor[0], (uint64_t)offset);
     n3o_store_u64(&n3o_clock_anchor[1], mono);
     return (int64_t)monotonic + offset;
+}
+
+int n3o_image_path(char *buf, size_t capacity) {
+    Dl_info info;
+    if (dladdr((void *)&n3o_image_path, &info) == 0 || info.dli_fname == NULL) return -1;
+    size_t n = strlen(info.dli_fname);
+    if (n + 1 > capacity) return -1;
+    memcpy(buf, info.dli_fname, n + 1);
+    return 0;
+}
+
+void n3o_set_thread_name(const char *name) {
+    char short_name[16];
+    strncpy(short_name, name, sizeof short_name - 1);
+    short_name[sizeof short_name - 1] = '\0';
+    pthread_setname_np(pthread_self(), short_name);
 }

@@ -1,3 +1,4 @@
+import CN3Obs
 import CN3ObsShims
 
 /// The process-wide SDK: one registry (and, in later releases, one tracer and one export
@@ -14,6 +15,10 @@ public final class N3ObsSDK: @unchecked Sendable {
     private var _settings: Configuration.Resolved?
     private var _health: HealthRegistry?
     private var _tracer: Tracer?
+    private var _pipeline: ExportPipeline?
+    private var shuttingDown = false
+    /// The host table plugins get; set by the C layer (or a tool) before loading any.
+    nonisolated(unsafe) public var pluginHost: UnsafePointer<n3obs_host>?
 
     public enum State: UInt32, Sendable {
         case uninitialized = 0
@@ -27,10 +32,12 @@ public final class N3ObsSDK: @unchecked Sendable {
 
     /// Starts the SDK once; later calls return without changing anything.
     /// - Throws: `.config` for an invalid setting, `.shutDown` after `shutdown`.
-    public func start(_ configuration: Configuration) throws(N3ObsError) {
-        try lock.withLock { () throws(N3ObsError) in
+    /// - Returns: true if this call started it.
+    @discardableResult
+    public func start(_ configuration: Configuration) throws(N3ObsError) -> Bool {
+        try lock.withLock { () throws(N3ObsError) -> Bool in
             switch state {
-            case .running: return
+            case .running: return false
             case .shutDown: throw N3ObsError(.shutDown, "n3obs was shut down; it cannot start again in this process")
             case .uninitialized: break
             }
@@ -51,25 +58,85 @@ public final class N3ObsSDK: @unchecked Sendable {
             _settings = settings
             _health = Self.startHealth(settings.health, registry: registry)
             n3o_set_sdk_state(State.running.rawValue)
+            return true
         }
     }
 
-    /// Stops the SDK for the rest of the process. Handles stay valid; recording stops.
-    public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) {
-        let health = try lock.withLock { () throws(N3ObsError) -> HealthRegistry? in
+    /// Stops the SDK for the rest of the process: delivers what the exporters have not got
+    /// yet (within the timeout), then stops recording. Handles stay valid.
+    /// - Returns: false if exporters did not finish in time (what they missed is counted).
+    @discardableResult
+    public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
+        let pipeline = try lock.withLock { () throws(N3ObsError) -> ExportPipeline? in
             switch state {
             case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
             case .shutDown: throw N3ObsError(.shutDown, "n3obs is already shut down")
             case .running:
-                // The state first, so series created from now on are born marked.
-                n3o_set_sdk_state(State.shutDown.rawValue)
-                _registry?.markShutDown()
+                guard !shuttingDown else { throw N3ObsError(.shutDown, "n3obs is already shutting down") }
+                shuttingDown = true
+                return _pipeline
             }
+        }
+        // Still running: the final metrics snapshot can be collected.
+        let delivered = pipeline?.shutdown(timeoutMilliseconds: timeoutMilliseconds) ?? true
+        let health = lock.withLock { () -> HealthRegistry? in
+            // The state first, so series created from now on are born marked.
+            n3o_set_sdk_state(State.shutDown.rawValue)
+            _registry?.markShutDown()
             return _health
         }
         // Outside the lock: closing calls the callers' user_data_free functions.
         health?.close()
+        return delivered
     }
+
+    /// Loads an exporter plugin and starts sending it data.
+    /// - Returns: the plugin's name.
+    @discardableResult
+    public func loadExporter(_ nameOrPath: String, configJSON: String = "{}") throws(N3ObsError) -> String {
+        try requireRunning()
+        guard let host = pluginHost else {
+            throw N3ObsError(.notInitialized, "no plugin host table: load exporters through libn3obs.so")
+        }
+        guard let settings, let tracer = lock.withLock({ _tracer }), let registry = lock.withLock({ _registry }) else {
+            throw N3ObsError(.notInitialized, "n3obs_init has not been called")
+        }
+        let path = try PluginLoader.resolve(nameOrPath, folders: PluginLoader.searchFolders())
+        let plugin = try PluginLoader.load(path: path, configJSON: configJSON, host: host,
+                                           allowInsecure: settings.export.allowInsecurePlugins)
+        let pipeline = lock.withLock { () -> ExportPipeline in
+            if let existing = _pipeline { return existing }
+            let created = ExportPipeline(tracer: tracer, registry: registry, host: host,
+                                         metricIntervalMilliseconds: settings.export.metricExportIntervalMilliseconds)
+            _pipeline = created
+            _health?.pipeline.setProvider { created.stats() }
+            return created
+        }
+        try pipeline.add(plugin)
+        SDKLog.log(.info, plugin.name, "exporter loaded from \(path)")
+        return plugin.name
+    }
+
+    /// Loads what the settings name (N3OBS_EXPORTERS). A plugin that fails is logged and
+    /// skipped: instrumentation must not stop a program from starting.
+    public func loadConfiguredExporters() {
+        for name in settings?.export.exporters ?? [] {
+            do throws(N3ObsError) {
+                try loadExporter(name)
+            } catch {
+                SDKLog.log(.error, "exporters", "\(error.message) (\(error.status.summary))")
+            }
+        }
+    }
+
+    /// Delivers every span ended so far to every exporter and asks them to flush.
+    public func forceFlush(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
+        try requireRunning()
+        return lock.withLock { _pipeline }?.forceFlush(timeoutMilliseconds: timeoutMilliseconds) ?? true
+    }
+
+    /// The exporter pipeline, once an exporter is loaded.
+    public var pipeline: ExportPipeline? { lock.withLock { _pipeline } }
 
     /// The health checks with the built-ins the settings turn on, and the monitor if it has
     /// an interval.

@@ -31,6 +31,12 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
                 try CString.read(p, what: "config->metric_namespace", limit: Limits.maxNameLength)
             }
             configuration.health = try healthConfiguration(c)
+            configuration.exporters = try c.exporters.map { p throws(N3ObsError) in
+                try CString.read(p, what: "config->exporters", limit: Limits.maxHelpLength)
+            }
+            if c.metric_export_interval_ms > 0 {
+                configuration.metricExportIntervalMilliseconds = Int(c.metric_export_interval_ms)
+            }
             try readTracingConfig(c, callerSize: callerSize, into: &configuration)
         } catch {
             return fail(fn, N3ObsError(.config, error.message))
@@ -40,7 +46,10 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
         configuration.registerCatalog = c.flags & N3OBS_INIT_NO_CATALOG == 0
     }
     do throws(N3ObsError) {
-        try N3ObsSDK.shared.start(configuration)
+        if try N3ObsSDK.shared.start(configuration) {
+            N3ObsSDK.shared.pluginHost = pluginHostTable
+            N3ObsSDK.shared.loadConfiguredExporters()
+        }
         return N3OBS_OK
     } catch {
         return fail(fn, error)
@@ -50,7 +59,10 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
 @_cdecl("n3obs_shutdown")
 public func cShutdown(_ timeoutMilliseconds: UInt32) -> Int32 {
     do throws(N3ObsError) {
-        try N3ObsSDK.shared.shutdown(timeoutMilliseconds: timeoutMilliseconds)
+        guard try N3ObsSDK.shared.shutdown(timeoutMilliseconds: timeoutMilliseconds) else {
+            return fail("n3obs_shutdown", .timeout,
+                        "exporters did not finish within \(timeoutMilliseconds) ms; n3obs is shut down all the same")
+        }
         return N3OBS_OK
     } catch {
         return fail("n3obs_shutdown", error)

@@ -42,7 +42,7 @@ public func cErrstr(_ status: Int32) -> UnsafePointer<CChar> {
 /// C strings that must outlive every call: made once, never freed.
 enum StaticCString {
     nonisolated(unsafe) static let unknown: UnsafePointer<CChar> = make("unknown status")
-    nonisolated(unsafe) static let summaries: [UnsafePointer<CChar>] = (0...12).map { i in
+    nonisolated(unsafe) static let summaries: [UnsafePointer<CChar>] = (0...20).map { i in
         make(N3ObsStatus(rawValue: Int32(-i))?.summary ?? "unknown status")
     }
     nonisolated(unsafe) static let version: UnsafePointer<CChar> = make(N3ObsVersion.string)

@@ -39,6 +39,14 @@ static inline const char *check_status_name(int st)
     case N3OBS_E_TOO_LONG: return "N3OBS_E_TOO_LONG";
     case N3OBS_E_INVALID_VALUE: return "N3OBS_E_INVALID_VALUE";
     case N3OBS_E_CONFIG: return "N3OBS_E_CONFIG";
+    case N3OBS_E_PLUGIN_NOT_FOUND: return "N3OBS_E_PLUGIN_NOT_FOUND";
+    case N3OBS_E_PLUGIN_NOT_LOADABLE: return "N3OBS_E_PLUGIN_NOT_LOADABLE";
+    case N3OBS_E_PLUGIN_NO_ENTRY: return "N3OBS_E_PLUGIN_NO_ENTRY";
+    case N3OBS_E_PLUGIN_ABI: return "N3OBS_E_PLUGIN_ABI";
+    case N3OBS_E_PLUGIN_REFUSED: return "N3OBS_E_PLUGIN_REFUSED";
+    case N3OBS_E_PLUGIN_TABLE: return "N3OBS_E_PLUGIN_TABLE";
+    case N3OBS_E_PLUGIN_UNSAFE: return "N3OBS_E_PLUGIN_UNSAFE";
+    case N3OBS_E_TIMEOUT: return "N3OBS_E_TIMEOUT";
     default: return "(unknown status)";
     }
 }

@@ -21,6 +21,14 @@ static const int all_codes[] = {
     N3OBS_E_TOO_LONG,
     N3OBS_E_INVALID_VALUE,
     N3OBS_E_CONFIG,
+    N3OBS_E_PLUGIN_NOT_FOUND,
+    N3OBS_E_PLUGIN_NOT_LOADABLE,
+    N3OBS_E_PLUGIN_NO_ENTRY,
+    N3OBS_E_PLUGIN_ABI,
+    N3OBS_E_PLUGIN_REFUSED,
+    N3OBS_E_PLUGIN_TABLE,
+    N3OBS_E_PLUGIN_UNSAFE,
+    N3OBS_E_TIMEOUT,
 };
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
@@ -157,7 +165,7 @@ int main(void)
     CHECK(n3obs_errstr(N3OBS_E_INVALID_NAME) == n3obs_errstr(N3OBS_E_INVALID_NAME),
           "n3obs_errstr returns a static string (same pointer twice)");
     {
-        const int unknown[] = {1, -13, -100, 42, INT_MIN, INT_MAX};
+        const int unknown[] = {1, -21, -100, 42, INT_MIN, INT_MAX};
         for (k = 0; k < sizeof unknown / sizeof unknown[0]; ++k)
             CHECK_STR(n3obs_errstr(unknown[k]), "unknown status", "n3obs_errstr(%d) is \"unknown status\"",
                       unknown[k]);

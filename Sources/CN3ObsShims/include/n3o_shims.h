@@ -576,6 +576,14 @@ static inline int64_t n3o_realtime_at(uint64_t monotonic) {
     return (int64_t)monotonic + (int64_t)n3o_load_u64(&n3o_clock_anchor[0]);
 }
 
+/* ---- the process ------------------------------------------------------------------- */
+
+/** Copies the path of the shared object (or executable) that contains this code into buf;
+ *  0 on success, -1 if unknown or too long. */
+int n3o_image_path(char *buf, size_t capacity);
+/** Names the calling thread (at most 15 bytes show in ps and gdb). */
+void n3o_set_thread_name(const char *name);
+
 /* ---- memory ------------------------------------------------------------------------- */
 
 /** Zeroed, aligned memory, or NULL. Free with free(). */

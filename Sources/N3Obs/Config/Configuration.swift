@@ -13,6 +13,10 @@ public struct Configuration: Sendable, Equatable {
     public var registerCatalog = true
     /// Whether environment variables are read at all.
     public var readEnvironment = true
+    /// Exporters to load at init (else N3OBS_EXPORTERS), comma-separated names or paths.
+    public var exporters: String?
+    /// Metrics push period (else OTEL_METRIC_EXPORT_INTERVAL).
+    public var metricExportIntervalMilliseconds: Int?
     /// Built-in health checks, thresholds and the monitor (N3OBS_HEALTH_*).
     public var health = HealthConfiguration()
     // Tracing: unset fields come from OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_* and the
@@ -39,6 +43,7 @@ public struct Configuration: Sendable, Equatable {
         public var sampler: Sampler = .default
         public var spanLimits = SpanLimits()
         public var batch = BatchSettings()
+        public var export = ExportSettings()
     }
 
     /// Fills every unset field from `environment` (the process' by default), then defaults.
@@ -70,6 +75,7 @@ public struct Configuration: Sendable, Equatable {
         var resolved = Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
                                 registerCatalog: registerCatalog, health: try health.resolved(env))
         try resolveTracing(into: &resolved, env)
+        try resolveExport(into: &resolved, env)
         return resolved
     }
 }

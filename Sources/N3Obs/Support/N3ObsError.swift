@@ -13,6 +13,14 @@ public enum N3ObsStatus: Int32, Sendable {
     case tooLong = -10
     case invalidValue = -11
     case config = -12
+    case pluginNotFound = -13
+    case pluginNotLoadable = -14
+    case pluginNoEntryPoint = -15
+    case pluginABI = -16
+    case pluginRefused = -17
+    case pluginTable = -18
+    case pluginUnsafe = -19
+    case timeout = -20
 
     /// The short text `n3obs_errstr` returns.
     public var summary: String {
@@ -30,6 +38,14 @@ public enum N3ObsStatus: Int32, Sendable {
         case .tooLong: "too long"
         case .invalidValue: "invalid value"
         case .config: "invalid configuration"
+        case .pluginNotFound: "plugin not found"
+        case .pluginNotLoadable: "plugin not loadable"
+        case .pluginNoEntryPoint: "plugin has no entry point"
+        case .pluginABI: "plugin ABI not supported"
+        case .pluginRefused: "plugin refused to start"
+        case .pluginTable: "plugin table invalid"
+        case .pluginUnsafe: "plugin file unsafe"
+        case .timeout: "timed out"
         }
     }
 }

@@ -1,0 +1,33 @@
+/// Settings of the export pipeline: which exporters load at init and how often metrics are
+/// pushed. Resolved like the rest: caller, then environment, then default.
+public struct ExportSettings: Sendable, Equatable {
+    /// Exporter names or paths loaded at init (N3OBS_EXPORTERS, comma-separated).
+    public var exporters: [String] = []
+    /// OTEL_METRIC_EXPORT_INTERVAL, default 60000 ms.
+    public var metricExportIntervalMilliseconds = 60_000
+    /// N3OBS_PLUGIN_ALLOW_INSECURE=1 loads plugins other users may write.
+    public var allowInsecurePlugins = false
+
+    public init() {}
+}
+
+extension Configuration {
+    func resolveExport(into resolved: inout Resolved, _ env: (String) -> String?) throws(N3ObsError) {
+        var settings = ExportSettings()
+        if let list = exporters ?? env("N3OBS_EXPORTERS") {
+            settings.exporters = list.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+                .filter { $0 != "none" }
+        }
+        if let interval = metricExportIntervalMilliseconds {
+            guard interval > 0 else { throw N3ObsError(.config, "metric export interval must be positive") }
+            settings.metricExportIntervalMilliseconds = interval
+        } else if let text = env("OTEL_METRIC_EXPORT_INTERVAL") {
+            guard let n = Int(text.trimmingSpaces()), n > 0 else {
+                throw N3ObsError(.config, "OTEL_METRIC_EXPORT_INTERVAL='\(text)' is not a positive number of milliseconds")
+            }
+            settings.metricExportIntervalMilliseconds = n
+        }
+        settings.allowInsecurePlugins = ["1", "true", "yes"].contains(env("N3OBS_PLUGIN_ALLOW_INSECURE")?.lowercased() ?? "")
+        resolved.export = settings
+    }
+}

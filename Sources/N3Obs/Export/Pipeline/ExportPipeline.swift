@@ -1,0 +1,189 @@
+import CN3Obs
+import CN3ObsShims
+import Glibc
+
+/// Moves what the SDK collects to the exporter plugins. One coordinator thread drains the
+/// span queue in batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, at least every
+/// OTEL_BSP_SCHEDULE_DELAY) and hands each batch to every span exporter; every
+/// OTEL_METRIC_EXPORT_INTERVAL it asks push exporters to export metrics and health. Each
+/// plugin has its own worker thread (ExporterWorker), so instrumented threads never wait
+/// for an exporter and a plugin that hangs only loses its own data.
+public final class ExportPipeline: @unchecked Sendable {
+    private let tracer: Tracer
+    private let host: UnsafePointer<n3obs_host>
+    private let metrics: PipelineMetrics
+    private let batch: BatchSettings
+    private let metricIntervalNanos: UInt64
+    private let sync = MonotonicCondition()
+    private var workers: [ExporterWorker] = []
+    private var coordinatorStarted = false
+    private var stopping = false
+    private var flushRequested = false
+    private var flushToken: UInt64 = 0
+    private var nextMetricsAt: UInt64 = 0
+    private var queueDropsSeen: UInt64 = 0
+
+    init(tracer: Tracer, registry: Registry, host: UnsafePointer<n3obs_host>, metricIntervalMilliseconds: Int) {
+        self.tracer = tracer
+        self.host = host
+        self.batch = tracer.batch
+        self.metrics = PipelineMetrics(registry: registry)
+        self.metricIntervalNanos = UInt64(max(1, metricIntervalMilliseconds)) * 1_000_000
+    }
+
+    /// Starts an exporter: its worker thread now, the coordinator with the first one.
+    func add(_ plugin: PluginLoader.Loaded) throws(N3ObsError) {
+        let worker = ExporterWorker(plugin: plugin, host: host, metrics: metrics,
+                                    exportTimeoutMilliseconds: batch.exportTimeoutMilliseconds)
+        if let failure = worker.start() {
+            plugin.table.pointee.free?(plugin.table.pointee.state)
+            throw N3ObsError(.noMemory, "no thread for exporter '\(plugin.name)': \(failure)")
+        }
+        let startCoordinator = try sync.withLock { () throws(N3ObsError) -> Bool in
+            guard !stopping else {
+                worker.offer(.stop(timeoutMilliseconds: 0))
+                throw N3ObsError(.shutDown, "n3obs is shutting down")
+            }
+            workers.append(worker)
+            nextMetricsAt = n3o_monotonic_ns() &+ metricIntervalNanos
+            defer { coordinatorStarted = true }
+            return !coordinatorStarted
+        }
+        if startCoordinator, let failure = DetachedThread.start(name: "n3obs-export", { [self] in coordinate() }) {
+            SDKLog.log(.error, "pipeline", "no export thread: \(failure); spans stay queued")
+        }
+    }
+
+    /// Counts what a plugin reports it dropped on its own.
+    public func countPluginDrop(exporter: String, signal: String, count: UInt64, reason: String) {
+        metrics.pluginDropped(count, exporter: exporter, signal: signal, reason: reason)
+    }
+
+    /// The exporters loaded so far.
+    public var exporterNames: [String] { sync.withLock { workers.map(\.name) } }
+
+    /// Figures for the pipeline health check.
+    public func stats() -> PipelineStats {
+        let totals = metrics.totals
+        let ws = sync.withLock { workers }
+        return PipelineStats(queueLength: tracer.queued, queueCapacity: batch.maxQueueSize,
+                             droppedTotal: tracer.dropped &+ totals.dropped, exportFailuresTotal: totals.errors,
+                             consecutiveExportFailures: ws.map(\.consecutiveFailures).max() ?? 0)
+    }
+
+    /// Delivers every span ended before the call to every span exporter, then calls each
+    /// plugin's force_flush, within the timeout.
+    public func forceFlush(timeoutMilliseconds: UInt32) -> Bool {
+        let deadline = n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000
+        let (token, ws) = sync.withLock { () -> (UInt64, [ExporterWorker]) in
+            flushToken += 1
+            flushRequested = true
+            sync.broadcast()
+            return (flushToken, workers)
+        }
+        guard !ws.isEmpty else { return true }
+        // The coordinator drains the queue and then offers each worker the flush marker.
+        let drained = sync.withLock { () -> Bool in
+            while flushRequested {
+                if n3o_monotonic_ns() >= deadline { return false }
+                sync.wait(untilMonotonic: deadline)
+            }
+            return true
+        }
+        guard drained else { return false }
+        let remaining = UInt32(max(0, Int64(deadline) - Int64(n3o_monotonic_ns())) / 1_000_000)
+        ws.forEach { $0.offer(.flush(token: token, timeoutMilliseconds: remaining)) }
+        return ws.allSatisfy { $0.waitFlushed(token, deadline: deadline) }
+    }
+
+    /// Flushes, pushes a last metrics snapshot, shuts every plugin down and stops. A plugin
+    /// still inside a call at the deadline is left running; what it had not delivered is lost.
+    public func shutdown(timeoutMilliseconds: UInt32) -> Bool {
+        let deadline = n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000
+        var complete = forceFlush(timeoutMilliseconds: timeoutMilliseconds)
+        let ws = sync.withLock { () -> [ExporterWorker] in
+            stopping = true
+            sync.broadcast()
+            return workers
+        }
+        for w in ws {
+            if w.wantsMetrics { w.offer(.metrics) }
+            if w.wantsHealth { w.offer(.health) }
+            let remaining = UInt32(max(0, Int64(deadline) - Int64(n3o_monotonic_ns())) / 1_000_000)
+            w.offer(.stop(timeoutMilliseconds: remaining))
+        }
+        for w in ws where !w.waitFinished(deadline: deadline) {
+            SDKLog.log(.warn, w.name, "did not shut down within \(timeoutMilliseconds) ms")
+            complete = false
+        }
+        let left = tracer.queued
+        if left > 0 { metrics.spansDropped(left, reason: "shutdown") }
+        return complete
+    }
+
+    private func coordinate() {
+        while true {
+            let (ws, flushing, stop) = waitForWork()
+            if stop && !flushing { return }
+            drainQueue(to: ws, all: flushing)
+            if flushing {
+                sync.withLock {
+                    flushRequested = false
+                    sync.broadcast()
+                }
+            }
+            pushMetricsIfDue(ws)
+            ws.forEach { $0.checkHung() }
+            recordQueueFigures()
+        }
+    }
+
+    /// Sleeps until a flush is asked for, the queue holds a full batch, the schedule delay
+    /// or the metric interval comes round. Polls the queue every 100 ms: ending a span
+    /// never signals anyone, so the hot path stays free of locks and syscalls.
+    private func waitForWork() -> ([ExporterWorker], Bool, Bool) {
+        let start = n3o_monotonic_ns()
+        let scheduleDeadline = start &+ UInt64(batch.scheduleDelayMilliseconds) * 1_000_000
+        return sync.withLock {
+            while !flushRequested && !stopping {
+                let now = n3o_monotonic_ns()
+                if now >= scheduleDeadline || now >= nextMetricsAt || tracer.queued >= batch.maxExportBatchSize { break }
+                sync.wait(untilMonotonic: min(scheduleDeadline, nextMetricsAt, now &+ 100_000_000))
+            }
+            return (workers, flushRequested, stopping)
+        }
+    }
+
+    private func drainQueue(to ws: [ExporterWorker], all: Bool) {
+        let takers = ws.filter(\.wantsSpans)
+        repeat {
+            guard let drained = try? tracer.drain(max: batch.maxExportBatchSize) else { return }
+            let shared = SharedSpanBatch(drained)
+            guard shared.count > 0 else { return }
+            if takers.isEmpty { metrics.spansDropped(shared.count, reason: "no_exporter") }
+            takers.forEach { $0.offer(.spans(shared)) }
+        } while all || tracer.queued >= batch.maxExportBatchSize
+    }
+
+    private func pushMetricsIfDue(_ ws: [ExporterWorker]) {
+        let due = sync.withLock { () -> Bool in
+            guard n3o_monotonic_ns() >= nextMetricsAt else { return false }
+            nextMetricsAt = n3o_monotonic_ns() &+ metricIntervalNanos
+            return true
+        }
+        guard due else { return }
+        for w in ws {
+            if w.wantsMetrics { w.offer(.metrics) }
+            if w.wantsHealth { w.offer(.health) }
+        }
+    }
+
+    /// The queue's size and its overflow drops, published as self-metrics.
+    private func recordQueueFigures() {
+        metrics.setQueueSize(tracer.queued)
+        let total = tracer.dropped
+        let fresh = total &- queueDropsSeen
+        queueDropsSeen = total
+        if fresh > 0 { metrics.spansDropped(Int(fresh), reason: "queue_full") }
+    }
+}

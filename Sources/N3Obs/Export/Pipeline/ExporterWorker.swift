@@ -1,0 +1,231 @@
+import CN3Obs
+import CN3ObsShims
+import Glibc
+
+/// A span batch shared by every exporter it goes to; freed when the last one is done.
+final class SharedSpanBatch: @unchecked Sendable {
+    let batch: UnsafeMutablePointer<n3obs_span_batch>
+    var count: Int { batch.pointee.span_count }
+
+    init(_ batch: UnsafeMutablePointer<n3obs_span_batch>) { self.batch = batch }
+    deinit { SpanBatchBuilder.free(batch) }
+}
+
+/// One exporter plugin and the thread that calls it. Its callbacks run only on that thread,
+/// so one plugin is never called concurrently and a slow one holds up nobody else. Work
+/// waits in a bounded inbox; what does not fit is dropped and counted.
+final class ExporterWorker: @unchecked Sendable {
+    enum Work {
+        case spans(SharedSpanBatch)
+        case metrics
+        case health
+        /// Calls force_flush, then marks `token` done.
+        case flush(token: UInt64, timeoutMilliseconds: UInt32)
+        /// Calls shutdown and ends the thread.
+        case stop(timeoutMilliseconds: UInt32)
+    }
+
+    let plugin: PluginLoader.Loaded
+    var name: String { plugin.name }
+    private let host: UnsafePointer<n3obs_host>
+    private let metrics: PipelineMetrics
+    private let exportTimeoutNanos: UInt64
+    private let sync = MonotonicCondition()
+    private var inbox: [Work] = []
+    private let inboxLimit: Int
+    private var stopped = false
+    /// Set while a callback runs: the coordinator reads it to spot a plugin that hangs.
+    private var callStartedAt: UInt64 = 0
+    private var hangReported = false
+    private(set) var flushedThrough: UInt64 = 0
+    private var finished = false
+    /// Failed exports in a row (the pipeline health check reads it).
+    private(set) var consecutiveFailures = 0
+
+    init(plugin: PluginLoader.Loaded, host: UnsafePointer<n3obs_host>, metrics: PipelineMetrics,
+         exportTimeoutMilliseconds: Int, inboxLimit: Int = 16) {
+        self.plugin = plugin
+        self.host = host
+        self.metrics = metrics
+        self.exportTimeoutNanos = UInt64(max(1, exportTimeoutMilliseconds)) * 1_000_000
+        self.inboxLimit = inboxLimit
+    }
+
+    func start() -> String? {
+        DetachedThread.start(name: "n3obs-\(name)") { [self] in run() }
+    }
+
+    var wantsSpans: Bool { plugin.capabilities & N3OBS_EXPORTER_CAP_SPANS != 0 }
+    var wantsMetrics: Bool {
+        plugin.capabilities & N3OBS_EXPORTER_CAP_METRICS != 0 && plugin.capabilities & N3OBS_EXPORTER_CAP_PULL == 0
+    }
+    var wantsHealth: Bool { plugin.capabilities & N3OBS_EXPORTER_CAP_HEALTH != 0 }
+
+    /// Queues work without waiting. A full inbox drops span batches (counted); a plugin
+    /// that hangs gets nothing new until its call returns.
+    func offer(_ work: Work) {
+        var droppedSpans = 0
+        sync.withLock {
+            guard !stopped else {
+                if case .spans(let b) = work { droppedSpans = b.count }
+                return
+            }
+            let mandatory: Bool
+            switch work {
+            case .flush, .stop: mandatory = true
+            default: mandatory = false
+            }
+            if !mandatory && (inbox.count >= inboxLimit || isHung) {
+                if case .spans(let b) = work { droppedSpans = b.count }
+                return
+            }
+            if case .stop = work { stopped = true }
+            inbox.append(work)
+            sync.signal()
+        }
+        if droppedSpans > 0 { metrics.spansDropped(droppedSpans, reason: "exporter_busy") }
+    }
+
+    /// True while a callback has run longer than the export timeout (lock held).
+    private var isHung: Bool {
+        callStartedAt != 0 && n3o_monotonic_ns() &- callStartedAt > exportTimeoutNanos
+    }
+
+    /// Logs and counts a callback that has overrun its timeout, once per call.
+    func checkHung() {
+        let report = sync.withLock { () -> Bool in
+            guard isHung, !hangReported else { return false }
+            hangReported = true
+            return true
+        }
+        if report {
+            SDKLog.log(.error, name, "a callback has run longer than the export timeout " +
+                       "(\(exportTimeoutNanos / 1_000_000) ms); new data for this exporter is dropped until it returns")
+            metrics.exportError(exporter: name, signal: "timeout")
+        }
+    }
+
+    /// Waits until the flush marked `token` is done, the thread ended, or the deadline.
+    func waitFlushed(_ token: UInt64, deadline: UInt64) -> Bool {
+        sync.withLock {
+            while flushedThrough < token && !finished {
+                if n3o_monotonic_ns() >= deadline { return false }
+                sync.wait(untilMonotonic: deadline)
+            }
+            return flushedThrough >= token
+        }
+    }
+
+    /// Waits for the thread to end after .stop; false if the plugin is still inside a call.
+    func waitFinished(deadline: UInt64) -> Bool {
+        sync.withLock {
+            while !finished {
+                if n3o_monotonic_ns() >= deadline { return false }
+                sync.wait(untilMonotonic: deadline)
+            }
+            return true
+        }
+    }
+
+    private func run() {
+        while let work = next() {
+            switch work {
+            case .spans(let batch): exportSpans(batch)
+            case .metrics: exportMetrics()
+            case .health: exportHealth()
+            case .flush(let token, let timeout):
+                if let flush = plugin.table.pointee.force_flush {
+                    _ = call { flush(plugin.table.pointee.state, timeout) }
+                }
+                sync.withLock {
+                    flushedThrough = max(flushedThrough, token)
+                    sync.broadcast()
+                }
+            case .stop(let timeout):
+                if let shutdown = plugin.table.pointee.shutdown {
+                    _ = call { shutdown(plugin.table.pointee.state, timeout); return N3OBS_EXPORT_SUCCESS }
+                }
+                plugin.table.pointee.free?(plugin.table.pointee.state)
+                sync.withLock {
+                    finished = true
+                    sync.broadcast()
+                }
+                return
+            }
+        }
+    }
+
+    private func next() -> Work? {
+        sync.withLock {
+            while inbox.isEmpty { sync.wait() }
+            return inbox.removeFirst()
+        }
+    }
+
+    /// Runs one callback with the hang clock running.
+    private func call(_ body: () -> n3obs_export_result) -> n3obs_export_result {
+        sync.withLock {
+            callStartedAt = n3o_monotonic_ns()
+            hangReported = false
+        }
+        let result = body()
+        sync.withLock { callStartedAt = 0 }
+        return result
+    }
+
+    /// Calls `attempt` until it succeeds, fails for good, or retries run out: capped
+    /// exponential backoff with jitter, within the export timeout.
+    private func deliver(signal: String, items: Int, _ attempt: () -> n3obs_export_result) {
+        let deadline = n3o_monotonic_ns() &+ exportTimeoutNanos
+        var backoffMillis: UInt64 = 100
+        while true {
+            let result = call(attempt)
+            switch result {
+            case N3OBS_EXPORT_SUCCESS:
+                consecutiveFailures = 0
+                if signal == "spans" { metrics.spansExported(items, exporter: name) }
+                return
+            case N3OBS_EXPORT_RETRYABLE where n3o_monotonic_ns() &+ backoffMillis * 1_000_000 < deadline && !isStopping:
+                let jitter = UInt64.random(in: 0...(backoffMillis / 2))
+                usleep(UInt32((backoffMillis + jitter) * 1000))
+                backoffMillis = min(backoffMillis * 2, 5000)
+            default:
+                consecutiveFailures += 1
+                metrics.exportError(exporter: name, signal: signal)
+                if signal == "spans" {
+                    let reason = result == N3OBS_EXPORT_RETRYABLE ? "retries_exhausted" : "export_failed"
+                    metrics.spansDropped(items, reason: reason)
+                }
+                return
+            }
+        }
+    }
+
+    private var isStopping: Bool { sync.withLock { stopped } }
+
+    private func exportSpans(_ shared: SharedSpanBatch) {
+        guard let export = plugin.table.pointee.export_spans else { return }
+        let state = plugin.table.pointee.state
+        deliver(signal: "spans", items: shared.count) { export(state, shared.batch) }
+    }
+
+    private func exportMetrics() {
+        guard let export = plugin.table.pointee.export_metrics, let collect = host.pointee.collect_metrics else { return }
+        var snapshot: UnsafeMutablePointer<n3obs_metrics_snapshot>?
+        guard collect(&snapshot) == N3OBS_OK, let snapshot else { return }
+        defer { host.pointee.metrics_snapshot_free?(snapshot) }
+        let state = plugin.table.pointee.state
+        deliver(signal: "metrics", items: 0) { export(state, snapshot) }
+    }
+
+    private func exportHealth() {
+        guard let export = plugin.table.pointee.export_health, let last = host.pointee.health_last_report else { return }
+        var report: UnsafeMutablePointer<n3obs_health_report>?
+        // The last report if there is one, else a fresh run.
+        if last(&report) != N3OBS_OK || report == nil { _ = host.pointee.health_run?(&report) }
+        guard let report else { return }
+        defer { host.pointee.health_report_free?(report) }
+        let state = plugin.table.pointee.state
+        deliver(signal: "health", items: 0) { export(state, report) }
+    }
+}
