@@ -11,13 +11,15 @@ nonisolated(unsafe) let pluginHostTable: UnsafePointer<n3obs_host> = {
     table.initialize(to: n3obs_host(
         version: UInt32(N3OBS_EXPORTER_ABI_VERSION),
         size: UInt32(MemoryLayout<n3obs_host>.size),
-        collect_metrics: cMetricsCollect,
-        metrics_snapshot_free: cMetricsSnapshotFree,
-        health_run: cHealthRun,
-        health_last_report: cHealthLastReport,
-        health_report_free: cHealthReportFree,
-        health_report_json: cHealthReportJSON,
-        health_json_free: cHealthJSONFree,
+        // Closures rather than the @_cdecl functions themselves: naming those as C function
+        // pointers makes a debug build emit their C symbols twice.
+        collect_metrics: { cMetricsCollect($0) },
+        metrics_snapshot_free: { cMetricsSnapshotFree($0) },
+        health_run: { cHealthRun($0) },
+        health_last_report: { cHealthLastReport($0) },
+        health_report_free: { cHealthReportFree($0) },
+        health_report_json: { cHealthReportJSON($0, $1) },
+        health_json_free: { cHealthJSONFree($0) },
         log: { level, plugin, message in
             let source = plugin.map { String(cString: $0) } ?? "plugin"
             SDKLog.log(SDKLog.Level(rawValue: level) ?? .info, source, message.map { String(cString: $0) } ?? "")
