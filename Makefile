@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build demo test test-swift test-c bench bench-deps clean
+.PHONY: all build demo test test-swift test-c test-cli bench bench-deps clean
 
 all: build
 
@@ -24,13 +24,16 @@ $(LIB): build
 demo: .build/demo/metrics_demo
 	.build/demo/metrics_demo
 
-test: test-swift test-c
+test: test-swift test-c test-cli
 
 test-swift:
 	$(SWIFT) test
 
 test-c: build
 	bash Tests/C/run.sh
+
+test-cli: test-c
+	bash Tests/cli/run.sh
 
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench

@@ -30,7 +30,7 @@ let package = Package(
             exclude: ["n3obs.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"])]
         ),
-        .executableTarget(name: "n3obsctl", dependencies: ["N3Obs"]),
+        .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
     ],
     swiftLanguageModes: [.v6]
