@@ -30,8 +30,11 @@ let package = Package(
             exclude: ["n3obs.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"])]
         ),
+        // The Prometheus exporter plugin: exposition formats and the scrape endpoint.
+        .target(name: "N3ObsPrometheus", dependencies: ["CN3Obs"]),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
+        .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
     ],
     swiftLanguageModes: [.v6]
 )
