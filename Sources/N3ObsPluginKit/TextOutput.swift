@@ -59,6 +59,12 @@ extension Array where Element == UInt8 {
         append(ascii: "\"")
     }
 
+    /// Like ``appendQuoted(_:)`` without the quotes: for names in a line-based format, so
+    /// that a newline or quote in odd data cannot break the line.
+    public mutating func appendEscaped(_ s: CStringRef) {
+        JSONEscape.append(s.utf8, to: &self)
+    }
+
     public mutating func appendQuoted(_ s: String) {
         append(ascii: "\"")
         var copy = s

@@ -51,7 +51,7 @@ enum TextFormat {
         out.append(ascii: "\n")
 
         for a in s.attributes {
-            out.append(indent); out.append("attr "); out.append(a.key); out.append(" = ")
+            out.append(indent); out.append("attr "); out.appendEscaped(a.key); out.append(" = ")
             value(a.value, into: &out)
             out.append(ascii: "\n")
         }
@@ -78,7 +78,7 @@ enum TextFormat {
 
     static func inlineAttributes(_ attrs: Attributes, into out: inout [UInt8]) {
         for a in attrs {
-            out.append(ascii: " "); out.append(a.key); out.append(ascii: "=")
+            out.append(ascii: " "); out.appendEscaped(a.key); out.append(ascii: "=")
             value(a.value, into: &out)
         }
     }
@@ -121,12 +121,12 @@ enum TextFormat {
     static func family(_ f: FamilyView, into out: inout [UInt8]) {
         let type = f.type
         out.append("# "); out.append(type.name); out.append(ascii: " ")
-        out.append(f.name); out.append(type.sampleSuffix)
-        if !f.unit.isEmpty { out.append(" ["); out.append(f.unit); out.append(ascii: "]") }
+        out.appendEscaped(f.name); out.append(type.sampleSuffix)
+        if !f.unit.isEmpty { out.append(" ["); out.appendEscaped(f.unit); out.append(ascii: "]") }
         if !f.help.isEmpty { out.append(": "); JSONEscape.append(f.help.utf8, to: &out) }
         out.append(ascii: "\n")
         for s in f.series {
-            out.append(f.name); out.append(type.sampleSuffix)
+            out.appendEscaped(f.name); out.append(type.sampleSuffix)
             labels(s, of: f, into: &out)
             switch type {
             case .histogram:
@@ -168,7 +168,7 @@ enum TextFormat {
         for (name, value) in pairs {
             if !first { out.append(ascii: ",") }
             first = false
-            out.append(name); out.append(ascii: "="); out.appendQuoted(value)
+            out.appendEscaped(name); out.append(ascii: "="); out.appendQuoted(value)
         }
         if s.isOverflow {
             if !first { out.append(ascii: ",") }
@@ -187,7 +187,7 @@ enum TextFormat {
         DurationText.append(nanoseconds: r.durationNanos, to: &out)
         out.append(")\n")
         for case let c? in checks {
-            out.append(indent); out.append(c.statusName); out.append(ascii: " "); out.append(c.name)
+            out.append(indent); out.append(c.statusName); out.append(ascii: " "); out.appendEscaped(c.name)
             out.append(" (")
             DurationText.append(nanoseconds: c.durationNanos, to: &out)
             if c.isCritical { out.append(", critical") }
