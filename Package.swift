@@ -35,6 +35,7 @@ let package = Package(
         ),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
+        .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "CN3Obs"]),
         // What every Swift exporter plugin needs. Only the C headers: a plugin must not
         // carry a second copy of the SDK, everything it needs comes in the host table.
         .target(name: "N3ObsPluginKit", dependencies: ["CN3Obs"]),

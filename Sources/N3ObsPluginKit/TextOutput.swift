@@ -36,14 +36,14 @@ extension Array where Element == UInt8 {
         append(uint: v)
     }
 
-    /// A double as a person and a JSON reader both read it: whole values below 2^53
-    /// without ".0" ("42"), others in Swift's shortest round-trip form ("0.005", "1e-07").
+    /// A double as a person and a JSON reader both read it: whole values below 2^63
+    /// as integers ("42"), others in Swift's shortest round-trip form ("0.005", "1e-07").
     /// Non-finite values are written as given in `nan`, `posInf`, `negInf`.
     public mutating func append(double v: Double, nan: String = "NaN", posInf: String = "+Inf",
                                 negInf: String = "-Inf") {
         if v.isNaN { append(nan); return }
         if v.isInfinite { append(v > 0 ? posInf : negInf); return }
-        if v == v.rounded(), abs(v) < 9_007_199_254_740_992 {
+        if v == v.rounded(), abs(v) < 9_223_372_036_854_775_808.0 {
             if v == 0 && v.sign == .minus { append("-0"); return }
             append(int: Int64(v))
             return
