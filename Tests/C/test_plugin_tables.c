@@ -507,6 +507,15 @@ static void test_csv(const n3obs_host *host)
     CHECK_HAS(out, line, "csv: child span row with its parent");
     finish_plugin(t);
 
+    /* the environment names the files when the config does not */
+    setenv("N3OBS_CSV_SPANS_PATH", spath, 1);
+    t = NULL;
+    if (CHECK(init(host, "{}", &t, err, sizeof err) == 0 && t != NULL, "csv starts from N3OBS_CSV_SPANS_PATH")) {
+        CHECK_U64(t->capabilities, N3OBS_EXPORTER_CAP_SPANS, "csv: spans only from the environment");
+        t->free(t->state);
+    }
+    unsetenv("N3OBS_CSV_SPANS_PATH");
+
     /* appending again: no second header */
     snprintf(config, sizeof config, "{\"metrics_path\": \"%s\"}", mpath);
     t = NULL;
@@ -532,6 +541,11 @@ int main(void)
         printf("not ok 1 - mkdtemp\n1..1\n");
         return 1;
     }
+    /* the plugins' own variables come only from the checks that set them */
+    unsetenv("N3OBS_STDOUT_FORMAT");
+    unsetenv("N3OBS_STDOUT_OUTPUT");
+    unsetenv("N3OBS_CSV_METRICS_PATH");
+    unsetenv("N3OBS_CSV_SPANS_PATH");
     cfg.flags = N3OBS_INIT_IGNORE_ENV;
     cfg.traces_sampler = "always_on";
     cfg.health_builtins_off = N3OBS_HEALTH_BUILTIN_ALL;

@@ -4,8 +4,9 @@
  *
  *   {"metrics_path": "/tmp/metrics.csv", "spans_path": "/tmp/spans.csv"}
  *
- * Either key may be left out (that signal is then not exported); with neither the plugin
- * refuses to start. A new or empty file gets a header row first.
+ * A key left out is taken from N3OBS_CSV_METRICS_PATH or N3OBS_CSV_SPANS_PATH (so that
+ * N3OBS_EXPORTERS=csv works without code); a signal without a file is not exported, and
+ * with neither file the plugin refuses to start. A new or empty file gets a header row.
  *
  *   metrics: time,family,type,labels,value,count,sum
  *            labels as name=value pairs joined by ';'; value for counters, gauges and
@@ -490,10 +491,16 @@ CSV_EXPORT int n3obs_exporter_init(const n3obs_host *host, const char *config_js
         free(spans_path);
         return -1;
     }
+    /* Loaded by name through N3OBS_EXPORTERS the plugin gets "{}": the environment fills in. */
+    if (metrics_path == NULL && getenv("N3OBS_CSV_METRICS_PATH") && *getenv("N3OBS_CSV_METRICS_PATH"))
+        metrics_path = strdup(getenv("N3OBS_CSV_METRICS_PATH"));
+    if (spans_path == NULL && getenv("N3OBS_CSV_SPANS_PATH") && *getenv("N3OBS_CSV_SPANS_PATH"))
+        spans_path = strdup(getenv("N3OBS_CSV_SPANS_PATH"));
     if (metrics_path == NULL && spans_path == NULL) {
         set_error(error, error_capacity,
                   "csv: nothing to write: give \"metrics_path\" and/or \"spans_path\" in the "
-                  "config, e.g. {\"metrics_path\": \"metrics.csv\"}");
+                  "config, e.g. {\"metrics_path\": \"metrics.csv\"}, or set "
+                  "N3OBS_CSV_METRICS_PATH / N3OBS_CSV_SPANS_PATH");
         return -1;
     }
     p = calloc(1, sizeof *p);
