@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build demo test test-swift test-c test-cli bench bench-deps clean
+.PHONY: all build plugins demo test test-swift test-c test-cli bench bench-deps clean
 
 all: build
 
@@ -16,6 +16,16 @@ build:
 	$(SWIFT) build -c release
 
 $(LIB): build
+
+# The example plugin written in C (examples/plugins). It links nothing of n3obs: everything
+# it needs comes through the host table. The stdout plugin is built by `swift build`.
+CSV_PLUGIN := $(BUILD)/libn3obs_csv.so
+
+$(CSV_PLUGIN): examples/plugins/csv_exporter.c include/n3obs.h include/n3obs_exporter.h
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS_STRICT) -shared -fPIC -fvisibility=hidden $< -lm -o $@
+
+plugins: $(CSV_PLUGIN)
 
 .build/demo/metrics_demo: examples/c/metrics_demo.c include/n3obs.h build
 	@mkdir -p .build/demo
@@ -29,7 +39,7 @@ test: test-swift test-c test-cli
 test-swift:
 	$(SWIFT) test
 
-test-c: build
+test-c: build plugins
 	bash Tests/C/run.sh
 
 test-cli: test-c

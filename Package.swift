@@ -6,6 +6,8 @@ import PackageDescription
 // the linker runs from a directory SwiftPM chooses.
 let packageRoot = Context.packageDirectory
 let versionScript = "\(packageRoot)/Sources/N3ObsC/n3obs.map"
+// The same for the stdout plugin: only its entry points leave libn3obs_stdout.so.
+let stdoutVersionScript = "\(packageRoot)/Sources/N3ObsStdout/n3obs_stdout.map"
 
 let package = Package(
     name: "n3obs",
@@ -13,6 +15,7 @@ let package = Package(
         .library(name: "n3obs", type: .dynamic, targets: ["N3ObsC"]),
         .library(name: "N3Obs", targets: ["N3Obs"]),
         .executable(name: "n3obsctl", targets: ["n3obsctl"]),
+        .library(name: "n3obs_stdout", type: .dynamic, targets: ["N3ObsStdout"]),
     ],
     targets: [
         // The published C API: include/n3obs.h, imported by Swift through include/module.modulemap.
@@ -35,6 +38,16 @@ let package = Package(
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
+        .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "CN3Obs"]),
+        // What every Swift exporter plugin needs. Only the C headers: a plugin must not
+        // carry a second copy of the SDK, everything it needs comes in the host table.
+        .target(name: "N3ObsPluginKit", dependencies: ["CN3Obs"]),
+        .target(
+            name: "N3ObsStdout",
+            dependencies: ["N3ObsPluginKit", "CN3Obs"],
+            exclude: ["n3obs_stdout.map"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(stdoutVersionScript)"])]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
