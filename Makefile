@@ -27,12 +27,22 @@ $(CSV_PLUGIN): examples/plugins/csv_exporter.c include/n3obs.h include/n3obs_exp
 
 plugins: $(CSV_PLUGIN)
 
-.build/demo/metrics_demo: examples/c/metrics_demo.c include/n3obs.h build
+.build/demo/%: examples/c/%.c include/n3obs.h build
 	@mkdir -p .build/demo
-	$(CC) $(CFLAGS_STRICT) $< $(LDLIBS_N3OBS) -o $@
+	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
-demo: .build/demo/metrics_demo
-	.build/demo/metrics_demo
+# The demo: an instrumented C program whose spans, metrics and health leave through the
+# stdout plugin (human-readable) and the C example plugin (CSV files), chosen only by
+# N3OBS_EXPORTERS. metrics_demo prints a snapshot through the C API itself.
+demo: plugins .build/demo/demo .build/demo/metrics_demo
+	@rm -f .build/demo/*.csv
+	OTEL_SERVICE_NAME=n3obs-demo N3OBS_EXPORTERS=stdout,csv \
+	N3OBS_CSV_METRICS_PATH=.build/demo/metrics.csv N3OBS_CSV_SPANS_PATH=.build/demo/spans.csv \
+	.build/demo/demo
+	@echo
+	@echo "== the C plugin wrote .build/demo/spans.csv ($$(wc -l < .build/demo/spans.csv) lines) and .build/demo/metrics.csv; the first lines:"
+	@head -3 .build/demo/spans.csv
+	@head -3 .build/demo/metrics.csv
 
 test: test-swift test-c test-cli
 

@@ -15,6 +15,11 @@
  *    values at most N3OBS_MAX_LABEL_VALUE_LEN bytes, help texts at most
  *    N3OBS_MAX_HELP_LEN bytes; longer input is refused with N3OBS_E_TOO_LONG.
  *  - Unless a function says otherwise it is thread-safe.
+ *  - Structs a caller fills or receives alone start with a size and grow only at their end.
+ *    Structs handed out in arrays (family, series, bucket, quantile, attribute, event and
+ *    link data) are indexed by their size, so they are frozen for an ABI version: new
+ *    fields for them come with a new N3OBS_ABI_VERSION. n3obs_span_data is the exception:
+ *    step through a batch by spans[0].size.
  *  - No argument can crash the process: NULL pointers, bad names, NaN, over-long or
  *    invalid UTF-8 strings and calls before n3obs_init or after n3obs_shutdown each
  *    return a status.
