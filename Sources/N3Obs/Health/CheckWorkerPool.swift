@@ -59,21 +59,8 @@ final class CheckWorkerPool: @unchecked Sendable {
 
     /// Called with the lock held.
     private func spawn() -> String? {
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, &attr, { context in
-            guard let context else { return nil }
-            let pool = Unmanaged<CheckWorkerPool>.fromOpaque(context).takeRetainedValue()
-            pool.work()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<CheckWorkerPool>.fromOpaque(context).release()
-            return "no thread could be started for the check (pthread_create: \(String(cString: strerror(rc))))"
+        if let failure = DetachedThread.start(name: "n3obs-health", { [self] in work() }) {
+            return "no thread could be started for the check (\(failure))"
         }
         threads += 1
         starting += 1

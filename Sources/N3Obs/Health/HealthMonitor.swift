@@ -17,19 +17,7 @@ final class HealthMonitor: @unchecked Sendable {
 
     /// Starts the thread; false if it could not be created.
     func start() -> Bool {
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, &attr, { context in
-            guard let context else { return nil }
-            Unmanaged<HealthMonitor>.fromOpaque(context).takeRetainedValue().loop()
-            return nil
-        }, context)
-        if rc != 0 { Unmanaged<HealthMonitor>.fromOpaque(context).release() }
-        return rc == 0
+        DetachedThread.start(name: "n3obs-monitor") { [self] in loop() } == nil
     }
 
     /// Wakes the thread and lets it end; a report in progress finishes first (bounded by
