@@ -31,7 +31,11 @@ let package = Package(
             name: "N3ObsC",
             dependencies: ["N3Obs", "CN3Obs", "CN3ObsShims"],
             exclude: ["n3obs.map"],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"])]
+            linkerSettings: [.unsafeFlags([
+                "-Xlinker", "--version-script=\(versionScript)",
+                // An installed copy finds the Swift runtime and the plugins in lib/n3obs/.
+                "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/n3obs",
+            ])]
         ),
         // The Prometheus exporter plugin: exposition formats and the scrape endpoint.
         .target(name: "N3ObsPrometheus", dependencies: ["CN3Obs"]),

@@ -5,11 +5,15 @@ import Glibc
 /// Finds, checks and starts exporter plugins. Every failure has its own status and a
 /// message that names the file, so a wrong N3OBS_EXPORTERS entry is easy to fix.
 public enum PluginLoader {
-    /// Where a plugin named `name` may live: each N3OBS_PLUGIN_PATH folder, then the folder
-    /// of libn3obs.so (or of the executable that contains the SDK).
+    /// Where a plugin named `name` may live: each N3OBS_PLUGIN_PATH folder, then the n3obs/
+    /// folder beside libn3obs.so, then that folder itself.
     public static func searchFolders(environment: (String) -> String? = Environment.get) -> [String] {
         var folders = (environment("N3OBS_PLUGIN_PATH") ?? "").split(separator: ":").map(String.init)
-        if let own = folderOfThisImage() { folders.append(own) }
+        if let own = folderOfThisImage() {
+            // An installed libn3obs.so keeps its plugins in lib/n3obs/ (make install).
+            folders.append(own + "/n3obs")
+            folders.append(own)
+        }
         return folders
     }
 
