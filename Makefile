@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build plugins demo install test test-swift test-c test-cli test-install bench bench-deps clean
+.PHONY: all build plugins demo install test test-swift test-c test-cli test-install test-ops bench bench-deps clean
 
 all: build
 
@@ -44,7 +44,7 @@ demo: plugins .build/demo/demo .build/demo/metrics_demo
 	@head -3 .build/demo/spans.csv
 	@head -3 .build/demo/metrics.csv
 
-test: test-swift test-c test-cli test-install
+test: test-swift test-c test-cli test-install test-ops
 
 test-swift:
 	$(SWIFT) test
@@ -61,6 +61,9 @@ install: build plugins
 
 test-install: build plugins
 	bash Tests/install/run.sh
+
+test-ops:
+	bash Tests/ops/run.sh
 
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench
