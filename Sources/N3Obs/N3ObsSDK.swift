@@ -16,6 +16,8 @@ public final class N3ObsSDK: @unchecked Sendable {
     private var _health: HealthRegistry?
     private var _tracer: Tracer?
     private var _pipeline: ExportPipeline?
+    /// What loadExporter loaded, to load again in a forked child.
+    private var loadedExporters: [(path: String, configJSON: String)] = []
     private var shuttingDown = false
     /// The host table plugins get; set by the C layer (or a tool) before loading any.
     nonisolated(unsafe) public var pluginHost: UnsafePointer<n3obs_host>?
@@ -58,6 +60,7 @@ public final class N3ObsSDK: @unchecked Sendable {
             _settings = settings
             _health = Self.startHealth(settings.health, registry: registry)
             n3o_set_sdk_state(State.running.rawValue)
+            n3o_register_atfork_child(forkedChildHook)
             return true
         }
     }
@@ -90,6 +93,29 @@ public final class N3ObsSDK: @unchecked Sendable {
         return delivered
     }
 
+    /// Makes the SDK work in a child made by fork(): the parent's other threads did not come
+    /// along, so every lock they might have held is made new, the health checks lose their
+    /// worker threads and runs in flight, and each exporter is started again (its entry point
+    /// runs anew in the child, with the configuration it was loaded with). Metrics and
+    /// queued spans carry over as the child's copy.
+    func afterForkInChild() {
+        lock.reinitializeAfterFork()
+        guard state == .running, !shuttingDown else { return }
+        _registry?.reinitializeAfterFork()
+        _tracer?.drainLock.reinitializeAfterFork()
+        _health?.resetAfterFork()
+        let exporters = loadedExporters
+        loadedExporters = []
+        _pipeline = nil // the parent's: its threads stayed there
+        for exporter in exporters {
+            do throws(N3ObsError) {
+                try loadExporter(exporter.path, configJSON: exporter.configJSON)
+            } catch {
+                SDKLog.log(.error, "fork", "exporter \(exporter.path) did not start in the child: \(error.message)")
+            }
+        }
+    }
+
     /// Loads an exporter plugin and starts sending it data.
     /// - Returns: the plugin's name.
     @discardableResult
@@ -113,6 +139,7 @@ public final class N3ObsSDK: @unchecked Sendable {
             return created
         }
         try pipeline.add(plugin)
+        lock.withLock { loadedExporters.append((path, configJSON)) }
         SDKLog.log(.info, plugin.name, "exporter loaded from \(path)")
         return plugin.name
     }
@@ -196,4 +223,9 @@ public final class N3ObsSDK: @unchecked Sendable {
         case .shutDown: throw N3ObsError(.shutDown, "n3obs has been shut down")
         }
     }
+}
+
+/// Called by pthread_atfork in a forked child (registered once, at start).
+private let forkedChildHook: @convention(c) () -> Void = {
+    N3ObsSDK.shared.afterForkInChild()
 }

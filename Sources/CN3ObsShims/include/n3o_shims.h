@@ -581,6 +581,8 @@ static inline int64_t n3o_realtime_at(uint64_t monotonic) {
 /** Copies the path of the shared object (or executable) that contains this code into buf;
  *  0 on success, -1 if unknown or too long. */
 int n3o_image_path(char *buf, size_t capacity);
+/** Registers (once per process) a function that pthread_atfork runs in a forked child. */
+void n3o_register_atfork_child(void (*child)(void));
 /** Names the calling thread (at most 15 bytes show in ps and gdb). */
 void n3o_set_thread_name(const char *name);
 

@@ -30,6 +30,16 @@ final class CheckWorkerPool: @unchecked Sendable {
     /// Threads alive now (busy, idle or starting).
     var threadCount: Int { sync.withLock { threads } }
 
+    /// In a forked child: the workers did not come along; start from none.
+    func resetAfterFork() {
+        sync.reinitializeAfterFork()
+        jobs.removeAll()
+        idle = 0
+        starting = 0
+        finishing = 0
+        threads = 0
+    }
+
     /// Hands `job` to an idle thread, or to a new one while fewer than `maxThreads` exist.
     /// - Returns: nil when the job will run; otherwise why it will not.
     func submit(_ job: @escaping Job) -> String? {

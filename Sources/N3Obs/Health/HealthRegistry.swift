@@ -96,6 +96,19 @@ public final class HealthRegistry: @unchecked Sendable {
         }
     }
 
+    /// In a forked child: new locks, no worker threads, no run in flight (those threads
+    /// stayed in the parent), and the monitor started again if there was one.
+    func resetAfterFork() {
+        sync.reinitializeAfterFork()
+        pipeline.reinitializeAfterFork()
+        pool.resetAfterFork()
+        for check in checks.values { check.inFlight = nil }
+        if let old = monitor {
+            monitor = nil
+            _ = startMonitor(intervalMilliseconds: UInt32(old.intervalNanos / 1_000_000))
+        }
+    }
+
     /// Stops the monitor and the worker threads and unregisters every check; used by
     /// `N3ObsSDK.shutdown`. Bodies still running finish on their own.
     public func close() {

@@ -16,6 +16,12 @@ final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// In a forked child only: the thread that held the mutex does not exist there, so the
+    /// mutex is made new (what it guarded may be mid-update; callers reset that too).
+    func reinitializeAfterFork() {
+        pthread_mutex_init(mutex, nil)
+    }
+
     @inline(__always)
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)

@@ -26,6 +26,16 @@ final class MonotonicCondition: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// In a forked child only (see Lock.reinitializeAfterFork).
+    func reinitializeAfterFork() {
+        pthread_mutex_init(mutex, nil)
+        var attr = pthread_condattr_t()
+        pthread_condattr_init(&attr)
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
+        pthread_cond_init(cond, &attr)
+        pthread_condattr_destroy(&attr)
+    }
+
     @inline(__always)
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
