@@ -271,6 +271,15 @@ N3OBS_API int n3obs_init(const n3obs_config *config);
  */
 N3OBS_API int n3obs_shutdown(uint32_t timeout_ms);
 
+/*
+ * fork(): a child of a process that called n3obs_init keeps a working SDK. Its metrics go
+ * on from the parent's values at the moment of fork, health checks get new worker threads,
+ * and every loaded exporter is started again in the child (its entry point runs anew with
+ * the configuration it was loaded with; one that cannot, such as a second listener on the
+ * same port, is logged and skipped). Only the forking thread exists in the child, so do not
+ * fork while another thread of yours is inside an n3obs call you depend on in the child.
+ */
+
 /** 1 between a successful n3obs_init and n3obs_shutdown, else 0. Thread-safe. */
 N3OBS_API int n3obs_is_running(void);
 
