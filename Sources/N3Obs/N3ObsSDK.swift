@@ -103,6 +103,8 @@ public final class N3ObsSDK: @unchecked Sendable {
         guard state == .running, !shuttingDown else { return }
         _registry?.reinitializeAfterFork()
         _tracer?.drainLock.reinitializeAfterFork()
+        // The parent exports the spans it had queued; the child must not send them again.
+        _tracer?.discardQueued()
         _health?.resetAfterFork()
         let exporters = loadedExporters
         loadedExporters = []

@@ -140,7 +140,10 @@ static void scenario_delivery(const char *counts_path) {
     counts c;
     n3obs_config config = N3OBS_CONFIG_INIT;
     config.metric_export_interval_ms = 3600000; /* only the shutdown push */
-    CHECK_OK(n3obs_init(&config), "init");
+    /* 100 batches for a flush of 1000 spans: many more than an exporter's inbox holds, so
+     * the flush must wait for room rather than drop. */
+    config.bsp_max_export_batch_size = 10;
+    CHECK_OK(n3obs_init(&config), "init with batches of 10");
     CHECK_OK(load_counting("libn3obs_counting.so", counts_path), "load the counting plugin");
     end_spans(1000);
     CHECK_OK(n3obs_force_flush(10000), "force_flush");

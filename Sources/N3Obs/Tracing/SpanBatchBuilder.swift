@@ -223,3 +223,13 @@ extension Tracer {
         }
     }
 }
+
+extension Tracer {
+    /// Frees every queued span without exporting it: in a forked child, whose parent
+    /// exports the same spans.
+    func discardQueued() {
+        drainLock.withLock {
+            while let r = queue.pop() { free(r) }
+        }
+    }
+}

@@ -154,9 +154,17 @@ public final class ExportPipeline: @unchecked Sendable {
         }
     }
 
+    /// Moves batches from the queue to the span exporters while they have room: spans wait
+    /// in the queue (bounded, counted when it overflows), not in a worker's inbox. A flush
+    /// waits for room, up to the export timeout, so that it delivers everything.
     private func drainQueue(to ws: [ExporterWorker], all: Bool) {
         let takers = ws.filter(\.wantsSpans)
+        let deadline = n3o_monotonic_ns() &+ UInt64(batch.exportTimeoutMilliseconds) * 1_000_000
         repeat {
+            for worker in takers where !worker.hasRoom {
+                guard all else { return }
+                worker.waitForRoom(deadline: deadline)
+            }
             guard let drained = try? tracer.drain(max: batch.maxExportBatchSize) else { return }
             let shared = SharedSpanBatch(drained)
             guard shared.count > 0 else { return }

@@ -86,6 +86,19 @@ final class ExporterWorker: @unchecked Sendable {
         if droppedSpans > 0 { metrics.spansDropped(droppedSpans, reason: "exporter_busy") }
     }
 
+    /// True when a span batch offered now would be queued, not dropped (or the plugin
+    /// hangs, so waiting for it would be pointless).
+    var hasRoom: Bool { sync.withLock { inbox.count < inboxLimit || isHung || stopped } }
+
+    /// Waits until the inbox has room or the deadline passes.
+    func waitForRoom(deadline: UInt64) {
+        sync.withLock {
+            while inbox.count >= inboxLimit && !isHung && !stopped && n3o_monotonic_ns() < deadline {
+                sync.wait(untilMonotonic: min(deadline, n3o_monotonic_ns() &+ 10_000_000))
+            }
+        }
+    }
+
     /// True while a callback has run longer than the export timeout (lock held).
     private var isHung: Bool {
         callStartedAt != 0 && n3o_monotonic_ns() &- callStartedAt > exportTimeoutNanos
@@ -158,6 +171,7 @@ final class ExporterWorker: @unchecked Sendable {
     private func next() -> Work? {
         sync.withLock {
             while inbox.isEmpty { sync.wait() }
+            defer { sync.broadcast() } // room for waitForRoom
             return inbox.removeFirst()
         }
     }
