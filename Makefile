@@ -8,11 +8,15 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build plugins demo test test-swift test-c test-cli bench bench-deps clean
+.PHONY: all build deps plugins demo test test-swift test-c test-cli test-otlp bench bench-deps bench-otlp clean
 
 all: build
 
-build:
+# Debian packages the build needs: libcurl and zlib for the OTLP plugin (CN3ObsHTTP).
+deps:
+	@bash scripts/apt-install.sh libcurl4-openssl-dev zlib1g-dev
+
+build: deps
 	$(SWIFT) build -c release
 
 $(LIB): build
@@ -34,9 +38,9 @@ plugins: $(CSV_PLUGIN)
 demo: .build/demo/metrics_demo
 	.build/demo/metrics_demo
 
-test: test-swift test-c test-cli
+test: test-swift test-c test-cli test-otlp
 
-test-swift:
+test-swift: deps
 	$(SWIFT) test
 
 test-c: build plugins
@@ -44,6 +48,11 @@ test-c: build plugins
 
 test-cli: test-c
 	bash Tests/cli/run.sh
+
+# The OTLP plugin end to end: file and OTLP/HTTP output parsed by opentelemetry-proto,
+# outages, rejections, a silent endpoint, a trace across two processes.
+test-otlp: build
+	bash Tests/otlp/run.sh
 
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench

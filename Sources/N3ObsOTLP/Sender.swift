@@ -183,8 +183,11 @@ final class Sender: @unchecked Sendable {
                         backoffMs = min(backoffMs * 2, maxBackoffMs)
                     }
                     let until = Monitor.now() &+ UInt64(delay) * 1_000_000
+                    // A flush or shutdown cuts our own backoff short (the receiver may be
+                    // back), never a wait the receiver asked for with Retry-After.
                     let seen = wakeups
-                    while !aborted && wakeups == seen && Monitor.now() < until {
+                    let interruptible = afterMs < 0
+                    while !aborted && (!interruptible || wakeups == seen) && Monitor.now() < until {
                         monitor.wait(until: until)
                     }
                 }
