@@ -74,3 +74,16 @@ bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
 
 clean:
 	rm -rf .build
+
+# OTLP/JSON encoding against the OpenTelemetry Python SDK's OTLP encoders, on equivalent
+# spans (benchmarks/run_otlp.py). Its own rules, so that `make bench` gains it without
+# touching the main benchmark's.
+$(BENCH)/bench_otlp_encode: benchmarks/bench_otlp_encode.c benchmarks/bench_common.h include/n3obs_exporter.h build
+	@mkdir -p $(BENCH)
+	$(CC) -std=c11 $(BENCH_CFLAGS) $< -ldl -o $@
+
+bench-otlp: $(BENCH)/bench_otlp_encode
+	bash scripts/venv.sh opentelemetry-sdk opentelemetry-exporter-otlp-proto-common opentelemetry-exporter-otlp-json-common
+	.build/venv/bin/python benchmarks/run_otlp.py $(BENCH) --runs 5 --markdown $(BENCH)/results_otlp.md
+
+bench: bench-otlp

@@ -31,11 +31,42 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// A quoted lowercase hex id.
+    /// A quoted lowercase hex id (16 or 8 bytes), built on the stack and appended at once.
     @inline(__always)
     mutating func hexID(_ bytes: UnsafeRawBufferPointer) {
+        var buf: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)   // 40 bytes
+        let n = Swift.min(bytes.count, 16)
+        Swift.withUnsafeMutableBytes(of: &buf) { out in
+            out[0] = 0x22
+            for i in 0..<n {
+                let b = bytes[i]
+                out[1 + 2 * i] = hexDigit(b >> 4)
+                out[2 + 2 * i] = hexDigit(b & 0xf)
+            }
+            out[1 + 2 * n] = 0x22
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<(2 + 2 * n)]))
+        }
+    }
+
+    /// A C string as a JSON string: runs of plain ASCII are copied at once, only what needs
+    /// escaping (or checking as UTF-8) goes through JSONEscape.
+    @inline(__always)
+    mutating func quotedFast(_ s: CStringRef) {
+        let u = s.utf8
         append(0x22)
-        HexID.append(bytes, to: &self)
+        var i = 0
+        let n = u.count
+        while i < n {
+            let b = u[i]
+            if b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5c { break }
+            i += 1
+        }
+        if i == n {
+            append(contentsOf: u)
+        } else {
+            if i > 0 { append(contentsOf: UnsafeBufferPointer(rebasing: u[0..<i])) }
+            JSONEscape.append(UnsafeBufferPointer(rebasing: u[i..<n]), to: &self)
+        }
         append(0x22)
     }
 
@@ -43,7 +74,7 @@ extension Array where Element == UInt8 {
     @discardableResult
     mutating func anyValue(_ v: AttributeValue) -> Bool {
         switch v {
-        case let .string(s): lit("{\"stringValue\":"); appendQuoted(s); append(0x7d)
+        case let .string(s): lit("{\"stringValue\":"); quotedFast(s); append(0x7d)
         case let .int(i): lit("{\"intValue\":"); quoted(int: i); append(0x7d)
         case let .double(d): lit("{\"doubleValue\":"); otlpDouble(d); append(0x7d)
         case let .bool(b): b ? lit("{\"boolValue\":true}") : lit("{\"boolValue\":false}")
@@ -51,7 +82,7 @@ extension Array where Element == UInt8 {
             lit("{\"arrayValue\":{\"values\":[")
             for (i, s) in a.enumerated() {
                 if i > 0 { append(0x2c) }
-                lit("{\"stringValue\":"); appendQuoted(s); append(0x7d)
+                lit("{\"stringValue\":"); quotedFast(s); append(0x7d)
             }
             lit("]}}")
         case let .intArray(a):
@@ -96,7 +127,7 @@ extension Array where Element == UInt8 {
             let mark = count
             if !first { append(0x2c) }
             lit("{\"key\":")
-            appendQuoted(a.key)
+            quotedFast(a.key)
             lit(",\"value\":")
             if anyValue(a.value) {
                 append(0x7d)
@@ -109,9 +140,12 @@ extension Array where Element == UInt8 {
 
     /// A KeyValue with a string value.
     mutating func stringKeyValue(_ key: CStringRef, _ value: CStringRef) {
-        lit("{\"key\":"); appendQuoted(key); lit(",\"value\":{\"stringValue\":"); appendQuoted(value); lit("}}")
+        lit("{\"key\":"); quotedFast(key); lit(",\"value\":{\"stringValue\":"); quotedFast(value); lit("}}")
     }
 }
+
+@inline(__always)
+private func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? 0x30 &+ d : 0x57 &+ d }
 
 /// The parts every request shares: the resource (service.name, OTEL_RESOURCE_ATTRIBUTES,
 /// telemetry.sdk.*, as the host gives them) and the instrumentation scope, encoded once.

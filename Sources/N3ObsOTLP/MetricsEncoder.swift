@@ -79,17 +79,17 @@ struct MetricsEncoder {
 
     private static func metric(_ f: FamilyView, now: Int64, into out: inout [UInt8]) -> Int {
         out.lit("{\"name\":")
-        out.appendQuoted(f.name)
+        out.quotedFast(f.name)
         if !f.help.isEmpty {
             out.lit(",\"description\":")
-            out.appendQuoted(f.help)
+            out.quotedFast(f.help)
         }
         if !f.unit.isEmpty {
             out.lit(",\"unit\":")
             if let u = unit(f.unit) {
                 out.append(0x22); out.lit(u); out.append(0x22)
             } else {
-                out.appendQuoted(f.unit)
+                out.quotedFast(f.unit)
             }
         }
         let type = f.type

@@ -41,7 +41,7 @@ struct TraceEncoder {
         out.hexID(s.spanID)
         if !s.tracestate.isEmpty {
             out.lit(",\"traceState\":")
-            out.appendQuoted(s.tracestate)
+            out.quotedFast(s.tracestate)
         }
         if s.hasParent {
             out.lit(",\"parentSpanId\":")
@@ -50,7 +50,7 @@ struct TraceEncoder {
         out.lit(",\"flags\":")
         out.append(uint: UInt64(UInt32(s.traceFlags) | hasIsRemote | (s.parentIsRemote ? isRemote : 0)))
         out.lit(",\"name\":")
-        out.appendQuoted(s.name)
+        out.quotedFast(s.name)
         out.lit(",\"kind\":")
         out.append(int: Int64(s.kind))
         out.lit(",\"startTimeUnixNano\":")
@@ -70,7 +70,7 @@ struct TraceEncoder {
                 out.lit("{\"timeUnixNano\":")
                 out.quoted(int: e.timeUnixNano)
                 out.lit(",\"name\":")
-                out.appendQuoted(e.name)
+                out.quotedFast(e.name)
                 out.attributesMember(e.attributes)
                 if e.droppedAttributes > 0 {
                     out.lit(",\"droppedAttributesCount\":")
@@ -95,7 +95,7 @@ struct TraceEncoder {
                 out.hexID(l.spanID)
                 if !l.tracestate.isEmpty {
                     out.lit(",\"traceState\":")
-                    out.appendQuoted(l.tracestate)
+                    out.quotedFast(l.tracestate)
                 }
                 out.attributesMember(l.attributes)
                 if l.droppedAttributes > 0 {
@@ -118,7 +118,7 @@ struct TraceEncoder {
         if code != 0 {
             if code == Int32(N3OBS_STATUS_ERROR.rawValue) && !s.statusDescription.isEmpty {
                 out.lit("\"message\":")
-                out.appendQuoted(s.statusDescription)
+                out.quotedFast(s.statusDescription)
                 out.append(0x2c)
             }
             out.lit("\"code\":")
