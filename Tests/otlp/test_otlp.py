@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
 import time
 
 import pytest
@@ -297,3 +298,16 @@ def test_trace_across_two_processes():
     assert parent["flags"] & 0x300 == SPAN_FLAGS_HAS_IS_REMOTE
     assert child["flags"] & 0x300 == SPAN_FLAGS_HAS_IS_REMOTE | SPAN_FLAGS_IS_REMOTE
     assert result["traceparent"] == f"00-{parent['traceId']}-{parent['spanId']}-01"
+
+
+@pytest.mark.parametrize("env,message", [
+    ({"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://x"}, "is not an http:// or https:// URL"),
+    ({"OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"}, 'compression "zstd" is not "gzip" or "none"'),
+    ({"OTEL_EXPORTER_OTLP_HEADERS": "novalue"}, "is not key=value"),
+    ({"N3OBS_OTLP_BUFFER_MAX_BYTES": "lots"}, "is not a whole number"),
+])
+def test_bad_configuration_is_refused_with_a_message(env, message):
+    from otlp_support import RELEASE, emit_env
+    p = subprocess.run([str(RELEASE / "n3obsctl"), "plugin", "check", str(RELEASE / "libn3obs_otlp.so")],
+                       env=emit_env(**env), capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0 and message in p.stderr, p.stderr
