@@ -8,11 +8,15 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build plugins demo install test test-swift test-c test-cli test-install test-ops bench bench-deps clean
+.PHONY: all build deps plugins demo install test test-swift test-c test-cli test-install test-ops test-otlp bench bench-deps bench-otlp clean
 
 all: build
 
-build:
+# Debian packages the build needs: libcurl and zlib for the OTLP plugin (CN3ObsHTTP).
+deps:
+	@bash scripts/apt-install.sh libcurl4-openssl-dev zlib1g-dev
+
+build: deps
 	$(SWIFT) build -c release
 
 $(LIB): build
@@ -44,9 +48,9 @@ demo: plugins .build/demo/demo .build/demo/metrics_demo
 	@head -3 .build/demo/spans.csv
 	@head -3 .build/demo/metrics.csv
 
-test: test-swift test-c test-cli test-install test-ops
+test: test-swift test-c test-cli test-install test-ops test-otlp
 
-test-swift:
+test-swift: deps
 	$(SWIFT) test
 
 test-c: build plugins
@@ -64,6 +68,11 @@ test-install: build plugins
 
 test-ops:
 	bash Tests/ops/run.sh
+
+# The OTLP plugin end to end: file and OTLP/HTTP output parsed by opentelemetry-proto,
+# outages, rejections, a silent endpoint, a trace across two processes.
+test-otlp: build
+	bash Tests/otlp/run.sh
 
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench
@@ -85,3 +94,16 @@ bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
 
 clean:
 	rm -rf .build
+
+# OTLP/JSON encoding against the OpenTelemetry Python SDK's OTLP encoders, on equivalent
+# spans (benchmarks/run_otlp.py). Its own rules, so that `make bench` gains it without
+# touching the main benchmark's.
+$(BENCH)/bench_otlp_encode: benchmarks/bench_otlp_encode.c benchmarks/bench_common.h include/n3obs_exporter.h build
+	@mkdir -p $(BENCH)
+	$(CC) -std=c11 $(BENCH_CFLAGS) $< -ldl -o $@
+
+bench-otlp: $(BENCH)/bench_otlp_encode
+	bash scripts/venv.sh opentelemetry-sdk opentelemetry-exporter-otlp-proto-common opentelemetry-exporter-otlp-json-common
+	.build/venv/bin/python benchmarks/run_otlp.py $(BENCH) --runs 5 --markdown $(BENCH)/results_otlp.md
+
+bench: bench-otlp

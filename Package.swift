@@ -8,6 +8,7 @@ let packageRoot = Context.packageDirectory
 let versionScript = "\(packageRoot)/Sources/N3ObsC/n3obs.map"
 // The same for the stdout plugin: only its entry points leave libn3obs_stdout.so.
 let stdoutVersionScript = "\(packageRoot)/Sources/N3ObsStdout/n3obs_stdout.map"
+let otlpVersionScript = "\(packageRoot)/Sources/N3ObsOTLP/n3obs_otlp.map"
 
 let package = Package(
     name: "n3obs",
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "N3Obs", targets: ["N3Obs"]),
         .executable(name: "n3obsctl", targets: ["n3obsctl"]),
         .library(name: "n3obs_stdout", type: .dynamic, targets: ["N3ObsStdout"]),
+        .library(name: "n3obs_otlp", type: .dynamic, targets: ["N3ObsOTLP"]),
     ],
     targets: [
         // The published C API: include/n3obs.h, imported by Swift through include/module.modulemap.
@@ -51,6 +53,19 @@ let package = Package(
             dependencies: ["N3ObsPluginKit", "CN3Obs"],
             exclude: ["n3obs_stdout.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(stdoutVersionScript)"])]
+        ),
+        // libcurl and zlib behind plain C functions, for the OTLP plugin only: nothing
+        // else in n3obs links them.
+        .target(
+            name: "CN3ObsHTTP",
+            linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("z")]
+        ),
+        // The OTLP exporter plugin: OTLP/JSON to a file and/or OTLP/HTTP.
+        .target(
+            name: "N3ObsOTLP",
+            dependencies: ["N3ObsPluginKit", "CN3Obs", "CN3ObsHTTP"],
+            exclude: ["n3obs_otlp.map"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(otlpVersionScript)"])]
         ),
     ],
     swiftLanguageModes: [.v6]
