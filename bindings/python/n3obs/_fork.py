@@ -1,0 +1,1 @@
+"""Fork handling (os.register_at_fork); filled in after the fork experiments."""
