@@ -11,7 +11,8 @@
 """
 from __future__ import annotations
 
-from . import _fork, health
+from . import _fork, catalog, health
+from ._fork import ForkError
 from ._collect import Bucket, Exemplar, Family, Series, collect
 from ._core import (BINDING_ABI_VERSION, ConfigError, ConflictError, Error,
                     InvalidArgumentError, InvalidNameError, InvalidUTF8Error,
@@ -37,9 +38,9 @@ __all__ = [
     "get_current_context", "set_span_in_context", "get_tracer", "Tracer", "Span",
     "SpanContext", "SpanKind", "Status", "StatusCode", "Context", "SpanData", "Event",
     "Link", "INVALID_SPAN", "INVALID_SPAN_CONTEXT", "inject", "extract", "drain_spans",
-    "spans_dropped", "health", "HealthStatus",
+    "spans_dropped", "health", "catalog", "HealthStatus",
     "Error", "InvalidArgumentError", "InvalidNameError", "LabelCountError", "ConflictError",
     "NotInitializedError", "ShutdownError", "MisuseError", "NoMemoryError",
     "InvalidUTF8Error", "TooLongError", "InvalidValueError", "ConfigError", "PluginError",
-    "PluginNotFoundError", "TimeoutError", "error_last", "errstr", "BINDING_ABI_VERSION",
+    "PluginNotFoundError", "TimeoutError", "ForkError", "error_last", "errstr", "BINDING_ABI_VERSION",
 ]
