@@ -19,8 +19,11 @@ except ImportError as e:  # pragma: no cover - depends on the installation
 BINDING_ABI_VERSION = 1
 
 
-def _check_abi() -> None:
-    library_abi = lib.n3obs_abi_version()
+def _check_abi(library_abi: "int | None" = None) -> None:
+    """Raises ImportError unless libn3obs.so's ABI is the one this binding was built for
+    (library_abi: for tests; None reads the loaded library's)."""
+    if library_abi is None:
+        library_abi = lib.n3obs_abi_version()
     header_abi = lib.N3OBS_ABI_VERSION
     if library_abi != BINDING_ABI_VERSION or header_abi != BINDING_ABI_VERSION:
         raise ImportError(

@@ -241,7 +241,7 @@ class Span:
         self.name = name
 
     def _failed(self, status: int, function: str) -> None:
-        if self._h is None or status == _SHUTDOWN:
+        if self._h is _NULL or status == _SHUTDOWN:
             return  # ended (or SDK shut down): ignored, as OpenTelemetry does
         raise make_error(status, function)
 
@@ -337,14 +337,14 @@ class Span:
 
     def is_recording(self) -> bool:
         """True while the span is live and sampled."""
-        if self._h is None:
+        if self._h is _NULL:
             return False
         r = lib.n3obs_span_is_recording(self._h)
         return r == 1
 
     def get_span_context(self) -> SpanContext:
         """The span's context; still available after the span ended."""
-        if self._ctx is None and self._h is not None:
+        if self._ctx is None and self._h is not _NULL:
             self._ctx = _capture(self._h)
         return self._ctx or INVALID_SPAN_CONTEXT
 
@@ -352,26 +352,26 @@ class Span:
         """Ends the span (end_time in Unix nanoseconds, None: now). Ending twice does
         nothing."""
         h = self._h
-        if h is None:
+        if h is _NULL:
             return
         # Keep the context: a task or thread that copied this span's context may start a
         # child after the span ended (then the child names it as a remote-style parent).
         if self._ctx is None:
             self._ctx = _capture(h)
-        self._h = None
+        self._h = _NULL
         status = _span_end(h, end_time or 0)
         if status and status != _SHUTDOWN and status != _MISUSE:
             raise make_error(status, "n3obs_span_end")
 
     @property
     def is_ended(self) -> bool:
-        return self._h is None
+        return self._h is _NULL
 
     def __enter__(self) -> "Span":
         return self
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
-        if exc is not None and self._h is not None:
+        if exc is not None and self._h is not _NULL:
             self.record_exception(exc)
             self.set_status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}")
         self.end()
@@ -382,7 +382,7 @@ class Span:
 
 
 #: A span that records nothing (no current span, or the SDK is shut down).
-INVALID_SPAN = Span(None, "")
+INVALID_SPAN = Span(_NULL, "")
 
 _current: contextvars.ContextVar[Optional[Span]] = contextvars.ContextVar(
     "n3obs_current_span", default=None)
@@ -454,7 +454,7 @@ def _start(name: str, context: Optional[Context], kind: Any, attributes: Attribu
     except AttributeError:
         opts, out, _ = _thread_buffers()
     parent = _get_current() if context is None else context.span
-    if parent is not None and parent._h is not None:
+    if parent is not None and parent._h is not _NULL:
         opts.parent = parent._h
         opts.remote_parent = _NULL
         opts.flags = 0
@@ -501,8 +501,8 @@ def _start(name: str, context: Optional[Context], kind: Any, attributes: Attribu
             _lifecycle.ensure_started()
             return _start(name, context, kind, attributes, links, start_time)
         if status == _SHUTDOWN:
-            return Span(None, name)
-        if status == _MISUSE and parent is not None and parent._h is None:
+            return Span(_NULL, name)
+        if status == _MISUSE and parent is not None and parent._h is _NULL:
             # the parent ended on another thread meanwhile: use the context it saved
             return _start(name, Context(span=parent), kind, attributes, links, start_time)
         raise make_error(status, "n3obs_span_start")
@@ -546,7 +546,7 @@ class _CurrentSpan:
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
         span = self._span
         try:
-            if exc is not None and span._h is not None:
+            if exc is not None and span._h is not _NULL:
                 if self._record_exception:
                     span.record_exception(exc)
                 if self._set_status:
@@ -608,7 +608,7 @@ class use_span:  # noqa: N801 - OpenTelemetry's name
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
         try:
-            if exc is not None and self._span._h is not None:
+            if exc is not None and self._span._h is not _NULL:
                 if self._record:
                     self._span.record_exception(exc)
                 if self._status:
@@ -677,7 +677,7 @@ def inject(carrier: MutableMapping[str, str], context: Optional[Context] = None)
     """Writes traceparent (and tracestate when there is one) of the current span, or of
     context's, into carrier. Writes nothing when there is no span."""
     span = _get_current() if context is None else context.span
-    if span is not None and span._h is not None:
+    if span is not None and span._h is not _NULL:
         tp = ffi.new("char[]", lib.N3OBS_TRACEPARENT_SIZE)
         ts = ffi.new("char[]", lib.N3OBS_MAX_TRACESTATE_LEN + 1)
         status = lib.n3obs_trace_context_inject(span._h, tp, lib.N3OBS_TRACEPARENT_SIZE, ts,
