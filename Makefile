@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build demo test test-swift test-c test-cli bench bench-deps clean
+.PHONY: all build demo test test-swift test-c test-cli test-python python-install bench bench-deps bench-python clean
 
 all: build
 
@@ -24,7 +24,7 @@ $(LIB): build
 demo: .build/demo/metrics_demo
 	.build/demo/metrics_demo
 
-test: test-swift test-c test-cli
+test: test-swift test-c test-cli test-python
 
 test-swift:
 	$(SWIFT) test
@@ -34,6 +34,25 @@ test-c: build
 
 test-cli: test-c
 	bash Tests/cli/run.sh
+
+# The Python binding: a venv under .build (never committed) with the package built against
+# include/ and bundling .build/release/libn3obs.so, plus what its tests and benchmark need.
+VENV := .build/venv
+PY := $(VENV)/bin/python
+PY_DEPS := cffi setuptools wheel pytest prometheus_client opentelemetry-sdk opentelemetry-proto
+
+$(PY):
+	python3 -m venv $(VENV)
+
+python-install: build $(PY)
+	$(PY) -m pip install -q $(PY_DEPS)
+	$(PY) -m pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+
+test-python: python-install
+	$(VENV)/bin/pytest -q bindings/python/tests
+
+bench-python: python-install
+	$(PY) benchmarks/bench_python.py --markdown $(BENCH)/results.md
 
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench
@@ -52,6 +71,7 @@ $(BENCH)/bench_prometheus_cpp: benchmarks/bench_prometheus_cpp.cpp benchmarks/be
 
 bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
 	python3 benchmarks/run.py $(BENCH) --runs 5 --markdown $(BENCH)/results.md
+	$(MAKE) bench-python
 
 clean:
 	rm -rf .build

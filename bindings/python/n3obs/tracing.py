@@ -52,6 +52,9 @@ class SpanKind(enum.IntEnum):
     CONSUMER = 5
 
 
+_INTERNAL = SpanKind.INTERNAL
+
+
 class StatusCode(enum.IntEnum):
     UNSET = 0
     OK = 1
@@ -204,40 +207,54 @@ def _decode_attributes(arr: Any, n: int) -> Dict[str, Any]:
 _tls = threading.local()
 
 
-def _thread_buffers() -> Tuple[Any, Any, Any]:
-    """Per-thread n3obs_span_opts, out pointer and span context, reused by every start
-    (C copies what it needs before returning; the GIL is released during the call, so
-    the buffers cannot be shared between threads)."""
-    opts = ffi.new("n3obs_span_opts *")
-    opts.size = ffi.sizeof("n3obs_span_opts")
+def _thread_buffers() -> Tuple[Any, Any, Any, Any]:
+    """Per-thread buffers reused by every start and end: n3obs_span_opts for a root span
+    and for a child (only .parent changes), the out pointer and a span context. C copies
+    what it needs before returning; the GIL is released during a call, so the buffers
+    cannot be shared between threads."""
+    root = ffi.new("n3obs_span_opts *")
+    root.size = ffi.sizeof("n3obs_span_opts")
+    root.flags = _ROOT
+    child = ffi.new("n3obs_span_opts *")
+    child.size = ffi.sizeof("n3obs_span_opts")
     out = ffi.new("n3obs_span **")
     ctx = ffi.new("n3obs_span_context *")
     ctx.size = ffi.sizeof("n3obs_span_context")
-    b = (opts, out, ctx)
+    b = (root, child, out, ctx)
     _tls.b = b
     return b
 
 
-def _capture(h: Any) -> Optional[SpanContext]:
+# n3obs_span_context: flags at 4, trace id at 8..24, span id at 24..32, tracestate from 32.
+def _capture_raw(h: Any) -> Optional[bytes]:
+    """The span's context as the struct's first 33 bytes (plus the tracestate after them
+    when there is one): one C call and one copy, turned into a SpanContext only when
+    asked for."""
     try:
-        ctx = _tls.b[2]
+        ctx = _tls.b[3]
     except AttributeError:
-        ctx = _thread_buffers()[2]
+        ctx = _thread_buffers()[3]
     if _get_context(h, ctx):
         return None
-    ts = ffi.string(ctx.tracestate).decode() if ctx.tracestate[0] != b"\0" else ""
-    return SpanContext(_from_bytes(_ffi_buffer(ctx.trace_id), "big"),
-                       _from_bytes(_ffi_buffer(ctx.span_id), "big"), False, ctx.trace_flags, ts)
+    raw = _ffi_buffer(ctx, 33)[:]
+    if raw[32]:
+        raw = raw + ffi.string(ctx.tracestate)[1:]
+    return raw
+
+
+def _context_from_raw(raw: bytes) -> SpanContext:
+    return SpanContext(_from_bytes(raw[8:24], "big"), _from_bytes(raw[24:32], "big"), False,
+                       raw[4], raw[32:].decode() if raw[32] else "")
 
 
 class Span:
     """A span of libn3obs.so. Methods on an ended span do nothing, as in OpenTelemetry."""
 
-    __slots__ = ("_h", "_ctx", "name")
+    __slots__ = ("_h", "_raw", "name")
 
     def __init__(self, handle: Any, name: str) -> None:
         self._h = handle
-        self._ctx: Optional[SpanContext] = None
+        self._raw: Optional[bytes] = None
         self.name = name
 
     def _failed(self, status: int, function: str) -> None:
@@ -344,9 +361,9 @@ class Span:
 
     def get_span_context(self) -> SpanContext:
         """The span's context; still available after the span ended."""
-        if self._ctx is None and self._h is not _NULL:
-            self._ctx = _capture(self._h)
-        return self._ctx or INVALID_SPAN_CONTEXT
+        if self._raw is None and self._h is not _NULL:
+            self._raw = _capture_raw(self._h)
+        return _context_from_raw(self._raw) if self._raw is not None else INVALID_SPAN_CONTEXT
 
     def end(self, end_time: Optional[int] = None) -> None:
         """Ends the span (end_time in Unix nanoseconds, None: now). Ending twice does
@@ -356,8 +373,8 @@ class Span:
             return
         # Keep the context: a task or thread that copied this span's context may start a
         # child after the span ended (then the child names it as a remote-style parent).
-        if self._ctx is None:
-            self._ctx = _capture(h)
+        if self._raw is None:
+            self._raw = _capture_raw(h)
         self._h = _NULL
         status = _span_end(h, end_time or 0)
         if status and status != _SHUTDOWN and status != _MISUSE:
@@ -450,63 +467,88 @@ def get_current_context() -> Context:
 def _start(name: str, context: Optional[Context], kind: Any, attributes: Attributes,
            links: Optional[Sequence[Any]], start_time: Optional[int]) -> Span:
     try:
-        opts, out, _ = _tls.b
+        b = _tls.b
     except AttributeError:
-        opts, out, _ = _thread_buffers()
+        b = _thread_buffers()
     parent = _get_current() if context is None else context.span
-    if parent is not None and parent._h is not _NULL:
-        opts.parent = parent._h
-        opts.remote_parent = _NULL
-        opts.flags = 0
-    elif parent is not None or (context is not None and context._c is not None):
-        # an ended local parent (its saved context) or a remote one
-        opts.parent = _NULL
-        if parent is not None:
-            sc = parent._ctx
-            opts.remote_parent = _context_struct(sc) if sc is not None else _NULL
-            opts.flags = 0 if sc is not None else _ROOT
+    if (kind is _INTERNAL and attributes is None and links is None and start_time is None
+            and (parent is None or parent._h is not _NULL)
+            and (parent is not None or context is None or context._c is None)):
+        # the lean path: a prepared opts struct, one C call
+        if parent is None:
+            opts = b[0]
         else:
-            opts.remote_parent = context._c  # type: ignore[union-attr]
-            opts.flags = 0
-    else:
-        opts.parent = _NULL
-        opts.remote_parent = _NULL
-        opts.flags = _ROOT
-    opts.kind = 1 if kind is None else _kind(kind)
-    keep: Optional[list] = None
-    if attributes or links or start_time:
-        keep = []
-        opts.attributes, opts.attribute_count = _attributes(attributes, keep)
-        if links:
-            arr = ffi.new("n3obs_link[]", len(links))
-            for i, l in enumerate(links):
-                sc, la = (l, None) if isinstance(l, SpanContext) else (
-                    getattr(l, "context", None), getattr(l, "attributes", None))
-                one = _link(sc, la, keep)
-                arr[i] = one[0]
-            keep.append(arr)
-            opts.links, opts.link_count = arr, len(links)
-        opts.start_time_unix_nano = start_time or 0
+            opts = b[1]
+            opts.parent = parent._h
+        out = b[2]
+        try:
+            status = _span_start(out, name.encode(), opts)
+        except AttributeError:
+            raise TypeError(f"n3obs: span names are str, not {type(name).__name__}") from None
+        if status == 0:
+            return Span(out[0], name)
+        return _start_failed(status, parent, name, context, kind, attributes, links, start_time)
+    kind_value = 1 if kind is None else _kind(kind)
     try:
         bname = name.encode()
     except AttributeError:
         raise TypeError(f"n3obs: span names are str, not {type(name).__name__}") from None
-    status = _span_start(out, bname, opts)
-    if keep is not None:
+    opts, out = b[1], b[2]
+    keep: list = []  # owners of every buffer the struct points to, until the call returns
+    try:
+        opts.parent = _NULL  # the lean path leaves its last parent here
+        if parent is not None and parent._h is not _NULL:
+            opts.parent = parent._h
+        elif parent is not None:  # an ended local parent: the context it saved
+            sc = parent.get_span_context()
+            if sc.is_valid:
+                c = _context_struct(sc)
+                keep.append(c)
+                opts.remote_parent = c
+            else:
+                opts.flags = _ROOT
+        elif context is not None and context._c is not None:
+            opts.remote_parent = context._c
+        else:
+            opts.flags = _ROOT
+        opts.kind = kind_value
+        if attributes:
+            opts.attributes, opts.attribute_count = _attributes(attributes, keep)
+        if links:
+            arr = ffi.new("n3obs_link[]", len(links))
+            for i, l in enumerate(links):
+                sc2, la = (l, None) if isinstance(l, SpanContext) else (
+                    getattr(l, "context", None), getattr(l, "attributes", None))
+                arr[i] = _link(sc2, la, keep)[0]
+            keep.append(arr)
+            opts.links, opts.link_count = arr, len(links)
+        opts.start_time_unix_nano = start_time or 0
+        status = _span_start(out, bname, opts)
+    finally:  # leave the shared struct as the lean path expects it
+        opts.kind = 0
+        opts.parent = _NULL
+        opts.remote_parent = _NULL
+        opts.flags = 0
         opts.attributes, opts.attribute_count = _NULL, 0
         opts.links, opts.link_count = _NULL, 0
         opts.start_time_unix_nano = 0
     if status:
-        if status == _NOT_INITIALIZED:
-            _lifecycle.ensure_started()
-            return _start(name, context, kind, attributes, links, start_time)
-        if status == _SHUTDOWN:
-            return Span(_NULL, name)
-        if status == _MISUSE and parent is not None and parent._h is _NULL:
-            # the parent ended on another thread meanwhile: use the context it saved
-            return _start(name, Context(span=parent), kind, attributes, links, start_time)
-        raise make_error(status, "n3obs_span_start")
+        return _start_failed(status, parent, name, context, kind, attributes, links, start_time)
     return Span(out[0], name)
+
+
+def _start_failed(status: int, parent: Optional[Span], name: str, context: Optional[Context],
+                  kind: Any, attributes: Attributes, links: Optional[Sequence[Any]],
+                  start_time: Optional[int]) -> Span:
+    if status == _NOT_INITIALIZED:
+        _lifecycle.ensure_started()
+        return _start(name, context, kind, attributes, links, start_time)
+    if status == _SHUTDOWN:
+        return Span(_NULL, name)
+    if status == _MISUSE and parent is not None and parent._h is _NULL:
+        # the parent ended on another thread meanwhile: use the context it saved
+        return _start(name, Context(span=parent), kind, attributes, links, start_time)
+    raise make_error(status, "n3obs_span_start")
 
 
 def start_span(name: str, context: Optional[Context] = None, kind: Any = SpanKind.INTERNAL,
@@ -691,7 +733,7 @@ def inject(carrier: MutableMapping[str, str], context: Optional[Context] = None)
             return
         if status not in (_SHUTDOWN, _MISUSE):
             raise make_error(status, "n3obs_trace_context_inject")
-    sc = span._ctx if span is not None else (context.remote if context is not None else None)
+    sc = span.get_span_context() if span is not None else (context.remote if context is not None else None)
     if sc is not None and sc.is_valid:
         carrier["traceparent"] = sc.traceparent
         if sc.trace_state:

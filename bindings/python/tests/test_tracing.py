@@ -201,3 +201,15 @@ def test_otel_enums_are_accepted(spans):
         s.set_status(OtelStatus.ERROR, "x")
     got = spans()[0]
     assert got.kind is SpanKind.CLIENT and got.status.status_code is StatusCode.ERROR
+
+
+def test_lean_and_general_starts_share_a_thread_safely(spans):
+    """A lean child start leaves its parent in the per-thread opts; a start under an ended
+    parent right after must not see it."""
+    with n3obs.start_as_current_span("p1") as p1:
+        with n3obs.start_as_current_span("lean-child"):
+            pass
+    late = n3obs.start_span("under-ended", context=n3obs.set_span_in_context(p1))
+    late.end()
+    got = by_name(spans())
+    assert got["under-ended"].parent_span_id == got["p1"].span_id
