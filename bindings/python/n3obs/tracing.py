@@ -560,40 +560,37 @@ def start_span(name: str, context: Optional[Context] = None, kind: Any = SpanKin
 
 
 class _CurrentSpan:
-    """start_as_current_span's result: a context manager and a decorator."""
+    """start_as_current_span's result: a context manager and a decorator. Kept small: the
+    common call (a name and nothing else) stores two fields."""
 
-    __slots__ = ("_name", "_context", "_kind", "_attributes", "_links", "_start_time",
-                 "_record_exception", "_set_status", "_end_on_exit", "_span", "_token")
+    __slots__ = ("_name", "_opts", "_span", "_token")
 
-    def __init__(self, name: str, context: Optional[Context], kind: Any, attributes: Attributes,
-                 links: Optional[Sequence[Any]], start_time: Optional[int],
-                 record_exception: bool, set_status_on_exception: bool, end_on_exit: bool) -> None:
+    def __init__(self, name: str, opts: Optional[tuple]) -> None:
+        # opts: None for the defaults, else (context, kind, attributes, links, start_time,
+        # record_exception, set_status_on_exception, end_on_exit)
         self._name = name
-        self._context = context
-        self._kind = kind
-        self._attributes = attributes
-        self._links = links
-        self._start_time = start_time
-        self._record_exception = record_exception
-        self._set_status = set_status_on_exception
-        self._end_on_exit = end_on_exit
+        self._opts = opts
 
     def __enter__(self) -> Span:
-        span = _start(self._name, self._context, self._kind, self._attributes, self._links,
-                      self._start_time)
+        o = self._opts
+        if o is None:
+            span = _start(self._name, None, _INTERNAL, None, None, None)
+        else:
+            span = _start(self._name, o[0], o[1], o[2], o[3], o[4])
         self._span = span
         self._token = _set_current(span)
         return span
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
         span = self._span
+        o = self._opts
         try:
             if exc is not None and span._h is not _NULL:
-                if self._record_exception:
+                if o is None or o[5]:
                     span.record_exception(exc)
-                if self._set_status:
+                if o is None or o[6]:
                     span.set_status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}")
-            if self._end_on_exit:
+            if o is None or o[7]:
                 span.end()
         finally:
             try:
@@ -601,28 +598,24 @@ class _CurrentSpan:
             except ValueError:  # exited in another context than it was entered in
                 pass
 
-    def _clone(self) -> "_CurrentSpan":
-        return _CurrentSpan(self._name, self._context, self._kind, self._attributes,
-                            self._links, self._start_time, self._record_exception,
-                            self._set_status, self._end_on_exit)
-
     def __call__(self, func: F) -> F:
+        name, opts = self._name, self._opts
         if asyncio.iscoroutinefunction(func):
             @functools.wraps(func)
             async def awrapper(*args: Any, **kwargs: Any) -> Any:
-                with self._clone():
+                with _CurrentSpan(name, opts):
                     return await func(*args, **kwargs)
             return awrapper  # type: ignore[return-value]
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self._clone():
+            with _CurrentSpan(name, opts):
                 return func(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
 
 
 def start_as_current_span(name: str, context: Optional[Context] = None,
-                          kind: Any = SpanKind.INTERNAL, attributes: Attributes = None,
+                          kind: Any = _INTERNAL, attributes: Attributes = None,
                           links: Optional[Sequence[Any]] = None,
                           start_time: Optional[int] = None, record_exception: bool = True,
                           set_status_on_exception: bool = True,
@@ -630,8 +623,12 @@ def start_as_current_span(name: str, context: Optional[Context] = None,
     """``with start_as_current_span("op") as span:`` or ``@start_as_current_span("op")``
     on a sync or async function. An exception leaving the block is recorded on the span
     and sets its status to ERROR, then propagates."""
-    return _CurrentSpan(name, context, kind, attributes, links, start_time,
-                        record_exception, set_status_on_exception, end_on_exit)
+    if (context is None and kind is _INTERNAL and attributes is None and links is None
+            and start_time is None and record_exception is True
+            and set_status_on_exception is True and end_on_exit is True):
+        return _CurrentSpan(name, None)
+    return _CurrentSpan(name, (context, kind, attributes, links, start_time, record_exception,
+                               set_status_on_exception, end_on_exit))
 
 
 class use_span:  # noqa: N801 - OpenTelemetry's name
