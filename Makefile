@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-swift test-c test-cli test-install test-ops test-otlp bench bench-deps bench-otlp clean
+.PHONY: all build deps plugins demo install test test-swift test-c test-cli test-install test-ops test-otlp test-python python-install bench bench-deps bench-otlp bench-python clean
 
 all: build
 
@@ -48,7 +48,7 @@ demo: plugins .build/demo/demo .build/demo/metrics_demo
 	@head -3 .build/demo/spans.csv
 	@head -3 .build/demo/metrics.csv
 
-test: test-swift test-c test-cli test-install test-ops test-otlp
+test: test-swift test-c test-cli test-install test-ops test-otlp test-python
 
 test-swift: deps
 	$(SWIFT) test
@@ -74,6 +74,25 @@ test-ops:
 test-otlp: build
 	bash Tests/otlp/run.sh
 
+# The Python binding: a venv under .build (never committed) with the package built against
+# include/ and bundling .build/release/libn3obs.so, plus what its tests and benchmark need.
+VENV := .build/venv
+PY := $(VENV)/bin/python
+PY_DEPS := cffi setuptools wheel pytest prometheus_client opentelemetry-sdk opentelemetry-proto
+
+$(PY):
+	python3 -m venv $(VENV)
+
+python-install: build $(PY)
+	$(PY) -m pip install -q $(PY_DEPS)
+	$(PY) -m pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+
+test-python: python-install
+	$(VENV)/bin/pytest -q bindings/python/tests
+
+bench-python: python-install
+	$(PY) benchmarks/bench_python.py --markdown $(BENCH)/results.md
+
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench
 BENCH_CFLAGS := -O2 -Iinclude -Ibenchmarks
@@ -91,6 +110,7 @@ $(BENCH)/bench_prometheus_cpp: benchmarks/bench_prometheus_cpp.cpp benchmarks/be
 
 bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
 	python3 benchmarks/run.py $(BENCH) --runs 5 --markdown $(BENCH)/results.md
+	$(MAKE) bench-python
 
 clean:
 	rm -rf .build

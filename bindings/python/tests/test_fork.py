@@ -1,0 +1,106 @@
+"""Fork: what works in a child today, and what waits for a fork hook in libn3obs.so."""
+import pytest
+
+from conftest import run_script
+
+PRELUDE = """
+import multiprocessing as mp, os, signal, sys, time
+import n3obs
+n3obs.init(service_name="fork", exporters=[], ignore_env=True)
+requests = n3obs.Counter("fork_requests_total", "Requests.", ["worker"])
+requests.labels("parent").inc()
+with n3obs.start_as_current_span("before-fork"):
+    pass
+n3obs.drain_spans()
+"""
+
+
+def test_multiprocessing_fork_children_record_and_collect():
+    out = run_script(PRELUDE + """
+def child(i, q):
+    signal.alarm(20)
+    requests.labels(f"w{i}").inc(i + 1)
+    with n3obs.start_as_current_span(f"in-child-{i}") as s:
+        s.set_attribute("i", i)
+    spans = [x.name for x in n3obs.drain_spans()]
+    fam = n3obs.collect()["fork_requests"]
+    q.put((i, fam.get(worker=f"w{i}").value, spans))
+
+ctx = mp.get_context("fork")
+q = ctx.Queue()
+ps = [ctx.Process(target=child, args=(i, q)) for i in range(3)]
+for p in ps: p.start()
+results = sorted(q.get(timeout=30) for _ in ps)
+for p in ps: p.join(30); assert p.exitcode == 0, p.exitcode
+assert results == [(i, i + 1.0, [f"in-child-{i}"]) for i in range(3)], results
+# the parent is untouched and still works
+assert n3obs.collect()["fork_requests"].get(worker="w0") is None
+requests.labels("parent").inc()
+assert n3obs.collect()["fork_requests"].get(worker="parent").value == 2
+n3obs.health.report()
+print("ok")
+""")
+    assert out.stdout.strip().endswith("ok")
+
+
+def test_prefork_server_pattern():
+    out = run_script(PRELUDE + """
+pids = []
+for w in range(2):
+    pid = os.fork()
+    if pid == 0:
+        signal.alarm(20)
+        for _ in range(100):
+            with n3obs.start_as_current_span("request"):
+                requests.labels(f"w{w}").inc()
+        ok = (n3obs.collect()["fork_requests"].get(worker=f"w{w}").value == 100
+              and len(n3obs.drain_spans()) == 100)
+        try:
+            n3obs.health.report()
+            ok = False
+        except n3obs.ForkError as e:
+            ok = ok and "fork" in str(e)
+        try:
+            n3obs.force_flush(1)
+            ok = False
+        except n3obs.ForkError:
+            pass
+        sys.stdout.flush()
+        os._exit(0 if ok else 3)
+    pids.append(pid)
+codes = [os.waitpid(p, 0)[1] for p in pids]
+assert codes == [0, 0], codes
+print("ok")
+""")
+    assert out.stdout.strip().endswith("ok")
+
+
+def test_child_exits_promptly_through_atexit():
+    """sys.exit in a forked child runs atexit; the binding skips the shutdown that would
+    wait for an export thread that does not exist in the child."""
+    out = run_script(PRELUDE + """
+pid = os.fork()
+if pid == 0:
+    signal.alarm(20)
+    requests.labels("child").inc()
+    sys.exit(0)
+t0 = time.time()
+_, code = os.waitpid(pid, 0)
+assert code == 0 and time.time() - t0 < 3, (code, time.time() - t0)
+print("ok")
+""")
+    assert out.stdout.strip().endswith("ok")
+
+
+@pytest.mark.xfail(reason="libn3obs.so has no fork hook (e.g. n3obs_atfork_child) to restart "
+                          "its health workers and export pipeline in a child", strict=True)
+def test_health_report_in_a_forked_child():
+    run_script(PRELUDE + """
+pid = os.fork()
+if pid == 0:
+    signal.alarm(20)
+    r = n3obs.health.report()
+    os._exit(0)
+_, code = os.waitpid(pid, 0)
+assert code == 0
+""")
