@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from . import _fork, catalog, health
-from ._fork import ForkError
+from . import _fork  # noqa: F401  (registers the fork hooks)
 from ._collect import Bucket, Exemplar, Family, Series, collect
 from ._core import (BINDING_ABI_VERSION, ConfigError, ConflictError, Error,
                     InvalidArgumentError, InvalidNameError, InvalidUTF8Error,
@@ -42,5 +42,5 @@ __all__ = [
     "Error", "InvalidArgumentError", "InvalidNameError", "LabelCountError", "ConflictError",
     "NotInitializedError", "ShutdownError", "MisuseError", "NoMemoryError",
     "InvalidUTF8Error", "TooLongError", "InvalidValueError", "ConfigError", "PluginError",
-    "PluginNotFoundError", "TimeoutError", "ForkError", "error_last", "errstr", "BINDING_ABI_VERSION",
+    "PluginNotFoundError", "TimeoutError", "error_last", "errstr", "BINDING_ABI_VERSION",
 ]

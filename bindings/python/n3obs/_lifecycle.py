@@ -150,9 +150,6 @@ def shutdown(timeout: float = 5.0) -> None:
     """Flushes every exporter and stops the SDK for the rest of the process
     (n3obs_shutdown). Final: recording afterwards does nothing. A second call, or a call
     before init, does nothing."""
-    from ._fork import refuse_in_child
-    if lib.n3obs_is_running():
-        refuse_in_child("n3obs_shutdown")
     with _lock:
         if not lib.n3obs_is_running():
             return
@@ -162,9 +159,6 @@ def shutdown(timeout: float = 5.0) -> None:
 
 
 def _shutdown_at_exit() -> None:
-    from ._fork import in_forked_child
-    if in_forked_child():
-        return  # the parent owns the exporters; the child's export thread does not exist
     try:
         shutdown()
     except Error:
@@ -172,10 +166,7 @@ def _shutdown_at_exit() -> None:
 
 
 def force_flush(timeout: float = 30.0) -> None:
-    """Delivers every ended span to every exporter and flushes them (n3obs_force_flush).
-    In a forked child: ForkError (see n3obs._fork)."""
-    from ._fork import refuse_in_child
-    refuse_in_child("n3obs_force_flush")
+    """Delivers every ended span to every exporter and flushes them (n3obs_force_flush)."""
     check(lib.n3obs_force_flush(_ms(timeout, "timeout")), "n3obs_force_flush")
 
 

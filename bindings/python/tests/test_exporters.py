@@ -62,6 +62,7 @@ n3obs.shutdown()
 def test_spans_through_the_otlp_file_sink(tmp_path):
     import base64
     from google.protobuf.json_format import Parse
+    from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
     from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
     path = tmp_path / "otlp.jsonl"
     run_script(f"""
@@ -80,5 +81,16 @@ n3obs.shutdown()
         if isinstance(obj, list):
             return [b64(x) for x in obj]
         return obj
+    traces = []
     for line in path.read_text().splitlines():
-        Parse(json.dumps(b64(json.loads(line))), ExportTraceServiceRequest(), ignore_unknown_fields=False)
+        doc = json.loads(line)
+        # One file carries both signals, one request per line.
+        message = ExportTraceServiceRequest() if "resourceSpans" in doc else ExportMetricsServiceRequest()
+        Parse(json.dumps(b64(doc)), message, ignore_unknown_fields=False)
+        if "resourceSpans" in doc:
+            traces.append(message)
+    spans = [s for t in traces for rs in t.resource_spans for ss in rs.scope_spans for s in ss.spans]
+    assert [s.name for s in spans] == ["exported"], spans
+    resource = {a.key: a.value.string_value for t in traces for rs in t.resource_spans
+                for a in rs.resource.attributes}
+    assert resource.get("service.name") == "otlp-test", resource

@@ -1,4 +1,4 @@
-"""Fork: what works in a child today, and what waits for a fork hook in libn3obs.so."""
+"""Fork: a child made by multiprocessing (fork) or a pre-fork server keeps a working SDK."""
 import pytest
 
 from conftest import run_script
@@ -55,16 +55,9 @@ for w in range(2):
                 requests.labels(f"w{w}").inc()
         ok = (n3obs.collect()["fork_requests"].get(worker=f"w{w}").value == 100
               and len(n3obs.drain_spans()) == 100)
-        try:
-            n3obs.health.report()
-            ok = False
-        except n3obs.ForkError as e:
-            ok = ok and "fork" in str(e)
-        try:
-            n3obs.force_flush(1)
-            ok = False
-        except n3obs.ForkError:
-            pass
+        report = n3obs.health.report()       # the child's own health workers
+        ok = ok and report.status in ("healthy", "degraded")
+        n3obs.force_flush(5)                   # the child's own export pipeline
         sys.stdout.flush()
         os._exit(0 if ok else 3)
     pids.append(pid)
@@ -76,8 +69,7 @@ print("ok")
 
 
 def test_child_exits_promptly_through_atexit():
-    """sys.exit in a forked child runs atexit; the binding skips the shutdown that would
-    wait for an export thread that does not exist in the child."""
+    """sys.exit in a forked child runs atexit, whose shutdown returns promptly."""
     out = run_script(PRELUDE + """
 pid = os.fork()
 if pid == 0:
@@ -92,15 +84,17 @@ print("ok")
     assert out.stdout.strip().endswith("ok")
 
 
-@pytest.mark.xfail(reason="libn3obs.so has no fork hook (e.g. n3obs_atfork_child) to restart "
-                          "its health workers and export pipeline in a child", strict=True)
 def test_health_report_in_a_forked_child():
-    run_script(PRELUDE + """
+    out = run_script(PRELUDE + """
+n3obs.health.register("fine", lambda: True, timeout=1.0)
 pid = os.fork()
 if pid == 0:
     signal.alarm(20)
     r = n3obs.health.report()
-    os._exit(0)
+    ok = any(c.name == "fine" and c.status == "healthy" for c in r.checks)
+    os._exit(0 if ok else 3)
 _, code = os.waitpid(pid, 0)
-assert code == 0
+assert code == 0, code
+print("ok")
 """)
+    assert out.stdout.strip().endswith("ok")
