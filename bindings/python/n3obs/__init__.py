@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from . import _fork, catalog, health
-from . import _fork  # noqa: F401  (registers the fork hooks)
 from ._collect import Bucket, Exemplar, Family, Series, collect
 from ._core import (BINDING_ABI_VERSION, ConfigError, ConflictError, Error,
                     InvalidArgumentError, InvalidNameError, InvalidUTF8Error,
