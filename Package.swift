@@ -8,6 +8,9 @@ let packageRoot = Context.packageDirectory
 let versionScript = "\(packageRoot)/Sources/N3ObsC/n3obs.map"
 // The same for the stdout plugin: only its entry points leave libn3obs_stdout.so.
 let stdoutVersionScript = "\(packageRoot)/Sources/N3ObsStdout/n3obs_stdout.map"
+// And for the Prometheus plugin, which carries SwiftNIO inside it: none of NIO's symbols
+// may leak into the process that loads it.
+let prometheusVersionScript = "\(packageRoot)/Sources/N3ObsPrometheusPlugin/n3obs_prometheus.map"
 
 let package = Package(
     name: "n3obs",
@@ -16,6 +19,12 @@ let package = Package(
         .library(name: "N3Obs", targets: ["N3Obs"]),
         .executable(name: "n3obsctl", targets: ["n3obsctl"]),
         .library(name: "n3obs_stdout", type: .dynamic, targets: ["N3ObsStdout"]),
+        .library(name: "n3obs_prometheus", type: .dynamic, targets: ["N3ObsPrometheusPlugin"]),
+    ],
+    // Only the Prometheus plugin uses these: libn3obs.so itself depends on no package.
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // The published C API: include/n3obs.h, imported by Swift through include/module.modulemap.
@@ -35,6 +44,20 @@ let package = Package(
         ),
         // The Prometheus exporter plugin: exposition formats and the scrape endpoint.
         .target(name: "N3ObsPrometheus", dependencies: ["CN3Obs"]),
+        // The scrape endpoint: SwiftNIO's HTTP/1 server around the exposition formats.
+        .target(
+            name: "N3ObsPrometheusPlugin",
+            dependencies: [
+                "N3ObsPrometheus", "N3ObsPluginKit", "CN3Obs",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ],
+            exclude: ["n3obs_prometheus.map"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(prometheusVersionScript)"])]
+        ),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
