@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build plugins demo test test-swift test-c test-cli bench bench-deps clean
+.PHONY: all build plugins demo test test-swift test-c test-cli test-prometheus bench bench-deps clean
 
 all: build
 
@@ -34,7 +34,7 @@ plugins: $(CSV_PLUGIN)
 demo: .build/demo/metrics_demo
 	.build/demo/metrics_demo
 
-test: test-swift test-c test-cli
+test: test-swift test-c test-cli test-prometheus
 
 test-swift:
 	$(SWIFT) test
@@ -44,6 +44,10 @@ test-c: build plugins
 
 test-cli: test-c
 	bash Tests/cli/run.sh
+
+# The Prometheus plugin scraped for real: promtool, prometheus_client, a Prometheus server.
+test-prometheus: build
+	bash Tests/prometheus/run.sh
 
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench
