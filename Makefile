@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build plugins demo test test-swift test-c test-cli test-prometheus bench bench-deps clean
+.PHONY: all build plugins demo test test-swift test-c test-cli test-prometheus bench bench-deps bench-exposition clean
 
 all: build
 
@@ -66,6 +66,21 @@ $(BENCH)/bench_prometheus_cpp: benchmarks/bench_prometheus_cpp.cpp benchmarks/be
 
 bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
 	python3 benchmarks/run.py $(BENCH) --runs 5 --markdown $(BENCH)/results.md
+
+# Serializing 10,000 series: the plugin's serializer vs prometheus-cpp and prometheus_client.
+$(BENCH)/bench_exposition_cpp: benchmarks/bench_exposition_cpp.cpp benchmarks/bench_common.h bench-deps
+	@mkdir -p $(BENCH)
+	$(CXX) -std=c++17 -O2 -Ibenchmarks $< -lprometheus-cpp-core -pthread -o $@
+
+BENCH_VENV := .build/venv-prom
+
+bench-exposition: build $(BENCH)/bench_exposition_cpp
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c 'import prometheus_client' 2>/dev/null || $(BENCH_VENV)/bin/pip install -q prometheus_client
+	python3 benchmarks/exposition_run.py $(BUILD)/n3obs-bench-exposition $(BENCH)/bench_exposition_cpp \
+		$(BENCH_VENV)/bin/python --runs 5 --markdown $(BENCH)/exposition.md
+
+bench: bench-exposition
 
 clean:
 	rm -rf .build

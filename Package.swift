@@ -58,6 +58,9 @@ let package = Package(
             exclude: ["n3obs_prometheus.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(prometheusVersionScript)"])]
         ),
+        // `make bench`: the serializer on a real snapshot of 10,000 series (benchmarks/).
+        .executableTarget(name: "n3obs-bench-exposition", dependencies: ["N3Obs", "N3ObsPrometheus"],
+                          path: "benchmarks/exposition"),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
