@@ -51,11 +51,12 @@ func now() -> UInt64 {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 var size = 0
-for _ in 0..<3 { size = Exposition.render(snapshot, format: format).count }   // warm up
+func renderOnce() -> Int { Exposition.withRendered(snapshot, format: format) { $0.count } }
+for _ in 0..<3 { size = renderOnce() }   // warm up
 var rounds = 0
 let t0 = now()
 while now() - t0 < 1_000_000_000 || rounds < 10 {
-    size &+= Exposition.render(snapshot, format: format).count & 1
+    size &+= renderOnce() & 1
     rounds += 1
 }
 let perRender = Double(now() - t0) / Double(rounds)
