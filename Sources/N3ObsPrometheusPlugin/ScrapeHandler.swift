@@ -102,8 +102,8 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
             let work = shared.metricsPool.runIfActive(eventLoop: context.eventLoop) { source.metrics(format) }
             work.assumeIsolated().whenComplete { result in
                 switch result {
-                case let .success(.body(bytes)):
-                    self.send(context, head, .ok, format.contentType, bytes)
+                case let .success(.body(buffer)):
+                    self.send(context, head, .ok, format.contentType, buffer)
                 case let .success(.unavailable(message)):
                     self.send(context, head, .serviceUnavailable, Self.textPlain, Array("\(message)\n".utf8))
                 case .failure:
@@ -129,12 +129,17 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus,
                       _ contentType: String, _ body: [UInt8], extra: [(String, String)] = []) {
+        send(context, request, status, contentType, context.channel.allocator.buffer(bytes: body), extra: extra)
+    }
+
+    private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus,
+                      _ contentType: String, _ body: ByteBuffer, extra: [(String, String)] = []) {
         guard context.channel.isActive else { return }
         let keepAlive = request.isKeepAlive
         var headers = HTTPHeaders()
         headers.reserveCapacity(4 + extra.count)
         headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(body.count))
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
         for (name, value) in extra { headers.add(name: name, value: value) }
         if !keepAlive {
             headers.add(name: "Connection", value: "close")
@@ -144,8 +149,7 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         armDeadline(context)   // the client must take the response in time too
         context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status,
                                                                    headers: headers))), promise: nil)
-        context.write(Self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
-                      promise: nil)
+        context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
             guard case .success = result, keepAlive else {

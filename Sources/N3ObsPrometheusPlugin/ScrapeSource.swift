@@ -2,6 +2,7 @@ import CN3Obs
 import Glibc
 import N3ObsPluginKit
 import N3ObsPrometheus
+import NIOCore
 
 /// What the endpoints serve, computed off the event loop (collecting 10,000 series or
 /// running a slow health check must not hold up other connections). Every host function
@@ -10,21 +11,24 @@ final class ScrapeSource: @unchecked Sendable {
     private let host: PluginHost
     private let prefix: String
 
+    private static let allocator = ByteBufferAllocator()
+
     init(host: PluginHost, settings: PrometheusSettings) {
         self.host = host
         prefix = settings.prefix
     }
 
     enum Outcome: Sendable {
-        case body([UInt8])
+        case body(ByteBuffer)
         /// The host could not collect (shutting down): the message for a 503.
         case unavailable(String)
     }
 
-    /// A fresh snapshot rendered in `format`: nothing is cached between scrapes.
+    /// A fresh snapshot rendered in `format`: nothing is cached between scrapes. The text
+    /// goes straight into the buffer the socket writes from.
     func metrics(_ format: Exposition.Format) -> Outcome {
         let result = host.withMetricsSnapshot { snapshot in
-            Exposition.render(snapshot.raw, format: format, prefix: prefix)
+            Exposition.withRendered(snapshot.raw, format: format, prefix: prefix) { Self.allocator.buffer(bytes: $0) }
         }
         switch result {
         case let .success(bytes): return .body(bytes)
