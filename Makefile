@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-swift test-c test-cli test-install test-ops test-otlp test-python python-install bench bench-deps bench-otlp bench-python clean
+.PHONY: all build deps plugins demo install test test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus python-install bench bench-deps bench-otlp bench-python bench-exposition clean
 
 all: build
 
@@ -48,7 +48,7 @@ demo: plugins .build/demo/demo .build/demo/metrics_demo
 	@head -3 .build/demo/spans.csv
 	@head -3 .build/demo/metrics.csv
 
-test: test-swift test-c test-cli test-install test-ops test-otlp test-python
+test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus
 
 test-swift: deps
 	$(SWIFT) test
@@ -93,6 +93,10 @@ test-python: python-install
 bench-python: python-install
 	$(PY) benchmarks/bench_python.py --markdown $(BENCH)/results.md
 
+# The Prometheus plugin scraped for real: promtool, prometheus_client, a Prometheus server.
+test-prometheus: build
+	bash Tests/prometheus/run.sh
+
 # Benchmarks: n3obs through libn3obs.so against its peers, in the same run.
 BENCH := .build/bench
 BENCH_CFLAGS := -O2 -Iinclude -Ibenchmarks
@@ -111,6 +115,21 @@ $(BENCH)/bench_prometheus_cpp: benchmarks/bench_prometheus_cpp.cpp benchmarks/be
 bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
 	python3 benchmarks/run.py $(BENCH) --runs 5 --markdown $(BENCH)/results.md
 	$(MAKE) bench-python
+
+# Serializing 10,000 series: the plugin's serializer vs prometheus-cpp and prometheus_client.
+$(BENCH)/bench_exposition_cpp: benchmarks/bench_exposition_cpp.cpp benchmarks/bench_common.h bench-deps
+	@mkdir -p $(BENCH)
+	$(CXX) -std=c++17 -O2 -Ibenchmarks $< -lprometheus-cpp-core -pthread -o $@
+
+BENCH_VENV := .build/venv-prom
+
+bench-exposition: build $(BENCH)/bench_exposition_cpp
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c 'import prometheus_client' 2>/dev/null || $(BENCH_VENV)/bin/pip install -q prometheus_client
+	python3 benchmarks/exposition_run.py $(BUILD)/n3obs-bench-exposition $(BENCH)/bench_exposition_cpp \
+		$(BENCH_VENV)/bin/python --runs 5 --markdown $(BENCH)/exposition.md
+
+bench: bench-exposition
 
 clean:
 	rm -rf .build

@@ -9,6 +9,9 @@ let versionScript = "\(packageRoot)/Sources/N3ObsC/n3obs.map"
 // The same for the stdout plugin: only its entry points leave libn3obs_stdout.so.
 let stdoutVersionScript = "\(packageRoot)/Sources/N3ObsStdout/n3obs_stdout.map"
 let otlpVersionScript = "\(packageRoot)/Sources/N3ObsOTLP/n3obs_otlp.map"
+// And for the Prometheus plugin, which carries SwiftNIO inside it: none of NIO's symbols
+// may leak into the process that loads it.
+let prometheusVersionScript = "\(packageRoot)/Sources/N3ObsPrometheusPlugin/n3obs_prometheus.map"
 
 let package = Package(
     name: "n3obs",
@@ -18,11 +21,17 @@ let package = Package(
         .executable(name: "n3obsctl", targets: ["n3obsctl"]),
         .library(name: "n3obs_stdout", type: .dynamic, targets: ["N3ObsStdout"]),
         .library(name: "n3obs_otlp", type: .dynamic, targets: ["N3ObsOTLP"]),
+        .library(name: "n3obs_prometheus", type: .dynamic, targets: ["N3ObsPrometheusPlugin"]),
+    ],
+    // Only the Prometheus plugin uses these: libn3obs.so itself depends on no package.
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // The published C API: include/n3obs.h, imported by Swift through include/module.modulemap.
         .systemLibrary(name: "CN3Obs", path: "include"),
-        // C11 atomics, thread-local stripe indexes and the per-thread error buffer:
+        // C11 atomics, single-writer cells, thread ids, span slots and the per-thread error buffer:
         // the few things Swift cannot express as cheaply.
         .target(name: "CN3ObsShims"),
         .target(
@@ -41,9 +50,28 @@ let package = Package(
         ),
         // The Prometheus exporter plugin: exposition formats and the scrape endpoint.
         .target(name: "N3ObsPrometheus", dependencies: ["CN3Obs"]),
+        // The scrape endpoint: SwiftNIO's HTTP/1 server around the exposition formats.
+        .target(
+            name: "N3ObsPrometheusPlugin",
+            dependencies: [
+                "N3ObsPrometheus", "N3ObsPluginKit", "CN3Obs",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ],
+            exclude: ["n3obs_prometheus.map"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(prometheusVersionScript)"])]
+        ),
+        // `make bench`: the serializer on a real snapshot of 10,000 series (benchmarks/).
+        .executableTarget(name: "n3obs-bench-exposition", dependencies: ["N3Obs", "N3ObsPrometheus"],
+                          path: "benchmarks/exposition"),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
+        .testTarget(name: "N3ObsPrometheusPluginTests",
+                    dependencies: ["N3ObsPrometheusPlugin", "N3ObsPrometheus", "N3ObsPluginKit"]),
         .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "CN3Obs"]),
         // What every Swift exporter plugin needs. Only the C headers: a plugin must not
         // carry a second copy of the SDK, everything it needs comes in the host table.

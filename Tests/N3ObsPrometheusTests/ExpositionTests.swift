@@ -86,4 +86,33 @@ private func render(_ registry: Registry, _ format: Exposition.Format, prefix: S
         #expect(om.contains("# TYPE build info\n"))
         #expect(om.contains("\nbuild_info{version=\"1.2\"} 1\n"))
     }
+
+    @Test func escapesAtEitherEndAndInRuns() throws {
+        let r = Registry()
+        let g = try r.register(MetricShape(name: "e", help: "\\\n", type: .gauge, labelNames: ["a", "b"]))
+        Recording.gaugeSet(try g.cell(labels: ["\"\"x\\\\", "\n"]), 2)
+        let text = render(r, .text)
+        #expect(text == #"""
+            # HELP e \\\n
+            # TYPE e gauge
+            e{a="\"\"x\\\\",b="\n"} 2
+
+            """#)
+    }
+
+    @Test func withRenderedLendsWhatRenderReturns() throws {
+        let r = Registry()
+        let h = try r.register(MetricShape(name: "h_seconds", unit: "seconds", type: .histogram, labelNames: ["x"],
+                                           buckets: [1, 2]))
+        Recording.histogramObserve(try h.cell(labels: ["a"]), 1.5)
+        Recording.histogramObserve(try h.cell(labels: ["b"]), 3)
+        guard let snapshot = SnapshotBuilder.collect(r) else { Issue.record("no snapshot"); return }
+        defer { free(snapshot) }
+        for format in [Exposition.Format.text, .openMetrics] {
+            let lent = Exposition.withRendered(snapshot, format: format) { Array($0) }
+            #expect(lent == Exposition.render(snapshot, format: format))
+        }
+        let text = String(decoding: Exposition.render(snapshot, format: .text), as: UTF8.self)
+        #expect(text.contains("h_seconds_bucket{x=\"b\",le=\"2.0\"} 0\nh_seconds_bucket{x=\"b\",le=\"+Inf\"} 1\n"))
+    }
 }

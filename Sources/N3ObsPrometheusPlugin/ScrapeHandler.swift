@@ -1,0 +1,162 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import N3ObsPrometheus
+
+/// What every connection's handler shares: the source of bodies, the pools that compute
+/// them off the event loop, and the limits.
+final class ScrapeShared: Sendable {
+    let source: ScrapeSource
+    let authorizer: Authorizer?
+    let metricsPool: NIOThreadPool
+    let readiness: ReadinessRunner
+    let timeout: TimeAmount
+
+    init(source: ScrapeSource, authorizer: Authorizer?, metricsPool: NIOThreadPool, readiness: ReadinessRunner,
+         timeout: TimeAmount) {
+        self.source = source
+        self.authorizer = authorizer
+        self.metricsPool = metricsPool
+        self.readiness = readiness
+        self.timeout = timeout
+    }
+}
+
+/// Serves one connection: routes each request, answers it, and keeps a deadline on the
+/// client. The deadline runs while the server waits for a request's headers (from
+/// connecting or from the previous response) and while a response is being written; it
+/// is off only while the answer is computed. A client that misses it is disconnected, so
+/// one that never finishes its headers or never reads holds nothing for long.
+final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let shared: ScrapeShared
+    private var request: HTTPRequestHead?
+    private var deadline: Scheduled<Void>?
+
+    init(shared: ScrapeShared) { self.shared = shared }
+
+    func handlerAdded(context: ChannelHandlerContext) { armDeadline(context) }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case let .head(head):
+            deadline?.cancel()
+            deadline = nil
+            request = head
+        case .body:
+            break   // no endpoint takes a body; it is read and dropped
+        case .end:
+            guard let head = request else { return }
+            request = nil
+            route(context, head)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    private func armDeadline(_ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: shared.timeout) {
+            channel.close(promise: nil)
+        }
+    }
+
+    // MARK: routing
+
+    private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
+            .map(String.init) ?? head.uri
+        let endpoint: Endpoint
+        switch path {
+        case "/metrics": endpoint = .metrics
+        case "/healthz": endpoint = .healthz
+        case "/readyz": endpoint = .readyz
+        default:
+            return send(context, head, .notFound, Self.textPlain, Array("404 page not found\n".utf8))
+        }
+        guard head.method == .GET || head.method == .HEAD else {
+            return send(context, head, .methodNotAllowed, Self.textPlain, Array("405 method not allowed\n".utf8),
+                        extra: [("Allow", "GET, HEAD")])
+        }
+        if endpoint != .healthz, let authorizer = shared.authorizer,
+           !authorizer.allows(head.headers.first(name: "authorization")) {
+            return send(context, head, .unauthorized, Self.textPlain, Array("401 unauthorized\n".utf8),
+                        extra: [("WWW-Authenticate", authorizer.challenge)])
+        }
+        switch endpoint {
+        case .healthz:
+            send(context, head, .ok, Self.json, Array("{\"status\":\"ok\"}".utf8))
+        case .metrics:
+            let format = Negotiation.format(accept: head.headers[canonicalForm: "accept"].map(String.init))
+            let source = shared.source
+            let work = shared.metricsPool.runIfActive(eventLoop: context.eventLoop) { source.metrics(format) }
+            work.assumeIsolated().whenComplete { result in
+                switch result {
+                case let .success(.body(buffer)):
+                    self.send(context, head, .ok, format.contentType, buffer)
+                case let .success(.unavailable(message)):
+                    self.send(context, head, .serviceUnavailable, Self.textPlain, Array("\(message)\n".utf8))
+                case .failure:
+                    self.send(context, head, .serviceUnavailable, Self.textPlain, Array("shutting down\n".utf8))
+                }
+            }
+        case .readyz:
+            shared.readiness.run(on: context.eventLoop).assumeIsolated().whenComplete { result in
+                switch result {
+                case let .success((status, json)):
+                    self.send(context, head, HTTPResponseStatus(statusCode: status), Self.json, json)
+                case .failure:
+                    self.send(context, head, .serviceUnavailable, Self.json, ScrapeSource.errorJSON("shutting down"))
+                }
+            }
+        }
+    }
+
+    private enum Endpoint { case metrics, healthz, readyz }
+
+    static let textPlain = "text/plain; charset=utf-8"
+    static let json = "application/json"
+
+    private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus,
+                      _ contentType: String, _ body: [UInt8], extra: [(String, String)] = []) {
+        send(context, request, status, contentType, context.channel.allocator.buffer(bytes: body), extra: extra)
+    }
+
+    private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus,
+                      _ contentType: String, _ body: ByteBuffer, extra: [(String, String)] = []) {
+        guard context.channel.isActive else { return }
+        let keepAlive = request.isKeepAlive
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4 + extra.count)
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        if !keepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if request.version.major == 1 && request.version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        armDeadline(context)   // the client must take the response in time too
+        context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status,
+                                                                   headers: headers))), promise: nil)
+        context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
+            guard case .success = result, keepAlive else {
+                channel.close(promise: nil)
+                return
+            }
+            self.armDeadline(context)   // now for the next request's headers
+        }
+    }
+}

@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""End-to-end tests of libn3obs_prometheus.so (issue 7), run by Tests/prometheus/run.sh.
+
+scrape_target (a C program) records known metrics and loads the plugin with
+n3obs_exporter_load on a free loopback port; these tests scrape it over real sockets and
+check what comes back with promtool, prometheus_client's text and OpenMetrics parsers and
+a real Prometheus server. Prints "ok - ..." / "not ok - ..." and "N passed, N failed".
+"""
+import argparse
+import base64
+import concurrent.futures
+import gzip
+import http.client
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.parse
+import urllib.request
+
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
+from prometheus_client.parser import text_string_to_metric_families as parse_text
+
+OM_ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+OM_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+# What scrape_target records in record_shapes(): (family, sample labels) -> value.
+HELP_TEMPERATURE = 'Temperature \\ in a room\nmeasured "now" (°C)'
+ROOMS = {"kitchen": 21.5, 'a\\b"c\nd': -3.0, "Zürich ☃ 東京": 1e-9,
+         "nan": math.nan, "inf": math.inf, "ninf": -math.inf}
+BUCKETS = {"0.01": 1, "0.1": 2, "1.0": 3, "10.0": 4, "+Inf": 5}
+
+ARGS = None
+RESULTS = {"passed": 0, "failed": 0}
+
+
+def report(ok, name, detail=""):
+    RESULTS["passed" if ok else "failed"] += 1
+    print(("ok - " if ok else "not ok - ") + name, flush=True)
+    if not ok and detail:
+        for line in detail.rstrip().splitlines():
+            print("#   " + line)
+
+
+def test(fn):
+    """Runs fn as one check; an AssertionError or any exception fails it."""
+    try:
+        fn()
+        report(True, fn.__doc__.strip())
+    except Exception:
+        report(False, fn.__doc__.strip(), traceback.format_exc())
+    return fn
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Target:
+    """A running scrape_target with the plugin on its own port."""
+
+    def __init__(self, mode, config=None, env=None):
+        self.port = free_port()
+        cfg = {"listen": f"127.0.0.1:{self.port}"}
+        cfg.update(config or {})
+        e = dict(os.environ)
+        e["N3OBS_PLUGIN_PATH"] = ARGS.plugin_dir
+        e.update(env or {})
+        if mode == "env":
+            e["N3OBS_PROMETHEUS_ADDR"] = f"127.0.0.1:{self.port}"
+        argv = [ARGS.target, mode] + ([] if mode == "env" else [json.dumps(cfg)])
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=e, text=True)
+        self.info = json.loads(self.proc.stdout.readline())
+        assert self.proc.stdout.readline().strip() == "ready", "scrape_target did not start"
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def command(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "ok"
+
+    def get(self, path="/metrics", headers=None, method="GET"):
+        """(status, headers dict with lower-case names, body bytes)."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            c.request(method, path, headers=headers or {})
+            r = c.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            c.close()
+
+    def stop(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        assert self.proc.returncode == 0, f"scrape_target exited with {self.proc.returncode}"
+
+
+def promtool(text):
+    r = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+    assert r.returncode == 0 and not r.stdout.strip() and not r.stderr.strip(), \
+        f"promtool check metrics exit {r.returncode}:\n{r.stdout}{r.stderr}"
+
+
+def samples_by_name(families):
+    out = {}
+    for f in families:
+        for s in f.samples:
+            out.setdefault(s.name, []).append(s)
+    return out
+
+
+def value_of(samples, name, **labels):
+    found = [s for s in samples.get(name, []) if s.labels == labels]
+    assert len(found) == 1, f"{name}{labels}: {len(found)} samples; have {samples.get(name)}"
+    return found[0].value
+
+
+def same(a, b):
+    if math.isnan(b):
+        return math.isnan(a)
+    return a == b
+
+
+def check_shapes(families, openmetrics):
+    """The values scrape_target recorded, read back through a parser."""
+    by_family = {f.name: f for f in families}
+    s = samples_by_name(families)
+    # counters
+    assert by_family["requests"].type == "counter"
+    assert value_of(s, "requests_total", method="GET", path="/a") == 3
+    assert value_of(s, "requests_total", method="POST", path="/b") == 1.5
+    # gauge: escapes, UTF-8, NaN and infinities
+    temp = by_family["temperature_celsius"]
+    assert temp.type == "gauge" and temp.documentation == HELP_TEMPERATURE, repr(temp.documentation)
+    for room, v in ROOMS.items():
+        got = value_of(s, "temperature_celsius", room=room)
+        assert same(got, v), f"room {room!r}: {got} != {v}"
+    if openmetrics:
+        assert temp.unit == "celsius"
+    # histogram
+    h = by_family["request_duration_seconds"]
+    assert h.type == "histogram"
+    for le, n in BUCKETS.items():
+        assert value_of(s, "request_duration_seconds_bucket", route="/x", le=le) == n, le
+    assert value_of(s, "request_duration_seconds_count", route="/x") == 5
+    assert abs(value_of(s, "request_duration_seconds_sum", route="/x") - 55.555) < 1e-9
+    # summary: quantiles within the sketch's 1 %
+    assert by_family["payload_bytes"].type == "summary"
+    for q in ("0.5", "0.9", "0.99"):   # of 1, 2, ..., 100: the rank's value, give or take one rank
+        got = value_of(s, "payload_bytes", kind="json", quantile=q)
+        want = float(q) * 100
+        assert want - 1.5 <= got <= (want + 1) * 1.01, f"quantile {q}: {got}"
+        assert math.isnan(value_of(s, "payload_bytes", kind="none", quantile=q))
+    assert value_of(s, "payload_bytes_sum", kind="json") == 5050
+    assert value_of(s, "payload_bytes_count", kind="json") == 100
+    assert value_of(s, "payload_bytes_count", kind="none") == 0
+    # info
+    info = by_family["build" if openmetrics else "build_info"]
+    assert info.type == ("info" if openmetrics else "gauge")
+    assert value_of(s, "build_info", version="1.2.3", commit="abc123") == 1
+    # overflow: 9 jobs, the ones over the limit land in one series
+    jobs = s["jobs_total"]
+    assert sum(x.value for x in jobs) == 9
+    overflow = [x for x in jobs if x.labels == {"otel_metric_overflow": "true"}]
+    assert len(overflow) == 1 and overflow[0].value >= 1, jobs
+    # one family per name, each once
+    names = [f.name for f in families]
+    assert len(names) == len(set(names)), names
+
+
+# ---------------------------------------------------------------------------------------
+
+def shapes_tests():
+    t = Target("shapes")
+    try:
+        @test
+        def text_default():
+            """GET /metrics without Accept: text 0.0.4, promtool clean, prometheus_client reads every value"""
+            status, headers, body = t.get()
+            assert status == 200 and headers["content-type"] == TEXT_TYPE, (status, headers)
+            assert int(headers["content-length"]) == len(body)
+            text = body.decode("utf-8")
+            promtool(text)
+            check_shapes(list(parse_text(text)), openmetrics=False)
+
+        @test
+        def openmetrics():
+            """Accept: openmetrics-text: OpenMetrics 1.0 with # EOF, units, _created; its parser reads every value"""
+            status, headers, body = t.get(headers={"Accept": OM_ACCEPT})
+            assert status == 200 and headers["content-type"] == OM_TYPE, (status, headers)
+            text = body.decode("utf-8")
+            assert text.endswith("# EOF\n")
+            assert "# UNIT request_duration_seconds seconds\n" in text
+            fams = list(parse_openmetrics(text))
+            check_shapes(fams, openmetrics=True)
+            created = [s for f in fams for s in f.samples if s.name == "requests_created"]
+            assert len(created) == 2 and all(abs(c.value - time.time()) < 3600 for c in created), created
+
+        @test
+        def exemplar():
+            """the exemplar of the sampled span is on its bucket, with its trace and span ids and value"""
+            _, _, body = t.get(headers={"Accept": "application/openmetrics-text"})
+            fams = list(parse_openmetrics(body.decode()))
+            s = samples_by_name(fams)
+            bucket = [x for x in s["request_duration_seconds_bucket"] if x.labels.get("le") == "0.1"][0]
+            e = bucket.exemplar
+            assert e is not None, bucket
+            assert e.labels == {"trace_id": t.info["trace_id"], "span_id": t.info["span_id"]}, e
+            assert e.value == t.info["exemplar_value"] and abs(float(e.timestamp.sec) - time.time()) < 3600, e
+            others = [x for x in s["request_duration_seconds_bucket"] if x.labels.get("le") != "0.1"]
+            assert all(x.exemplar is None for x in others)
+
+        @test
+        def gzip_when_accepted():
+            """Accept-Encoding: gzip gives a gzip body that decompresses to the exposition (curl --compressed too)"""
+            status, headers, body = t.get(headers={"Accept-Encoding": "gzip"})
+            assert status == 200 and headers.get("content-encoding") == "gzip", headers
+            text = gzip.decompress(body).decode()
+            promtool(text)
+            check_shapes(list(parse_text(text)), openmetrics=False)
+            r = subprocess.run(["curl", "-sS", "--compressed", "-H", "Accept: " + OM_ACCEPT,
+                                f"http://127.0.0.1:{t.port}/metrics"], capture_output=True, check=True)
+            check_shapes(list(parse_openmetrics(r.stdout.decode())), openmetrics=True)
+            _, headers, _ = t.get()
+            assert "content-encoding" not in headers, headers
+
+        @test
+        def stable_order():
+            """two scrapes list the same series in the same order"""
+            a = [line.split(" ")[0] for line in t.get()[2].decode().splitlines() if not line.startswith("#")]
+            b = [line.split(" ")[0] for line in t.get()[2].decode().splitlines() if not line.startswith("#")]
+            assert a == b and len(a) > 20
+
+        @test
+        def health_endpoints():
+            """/healthz 200 JSON; /readyz 200 with the report, 503 when a critical check fails, 200 again after"""
+            status, headers, body = t.get("/healthz")
+            assert status == 200 and headers["content-type"] == "application/json"
+            assert json.loads(body)["status"] == "ok"
+            status, _, body = t.get("/readyz")
+            report = json.loads(body)
+            assert status == 200 and report["status"] in ("healthy", "degraded"), (status, report)
+            assert any(c["name"] == "gate" for c in report["checks"])
+            t.command("unhealthy")
+            status, _, body = t.get("/readyz")
+            assert status == 503 and json.loads(body)["status"] == "unhealthy", (status, body)
+            t.command("healthy")
+            status, _, _ = t.get("/readyz")
+            assert status == 200
+
+        @test
+        def not_found_and_methods():
+            """404 for other paths; 405 with Allow for other methods; HEAD gives headers only; query strings ignored"""
+            assert t.get("/nope")[0] == 404
+            assert t.get("/")[0] == 404
+            status, headers, _ = t.get("/metrics", method="POST")
+            assert status == 405 and headers["allow"] == "GET, HEAD", headers
+            assert t.get("/readyz", method="DELETE")[0] == 405
+            status, headers, body = t.get("/metrics", method="HEAD")
+            assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+            assert t.get("/metrics?x=1")[0] == 200
+
+        @test
+        def real_prometheus():
+            """a real Prometheus server scrapes the endpoint; its query API returns the recorded values"""
+            prometheus_reads(t)
+    finally:
+        t.stop()
+
+
+def prometheus_reads(t):
+    tmp = tempfile.mkdtemp(prefix="n3obs-prom-")
+    port = free_port()
+    with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
+        f.write(f"""global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: n3obs
+    static_configs:
+      - targets: ["127.0.0.1:{t.port}"]
+""")
+    log = open(os.path.join(tmp, "prometheus.log"), "w")
+    server = subprocess.Popen(
+        ["prometheus", f"--config.file={tmp}/prometheus.yml", f"--storage.tsdb.path={tmp}/data",
+         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def query(q):
+            url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": q})
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return json.load(r)["data"]["result"]
+
+        deadline = time.time() + 60
+        last = None
+        while time.time() < deadline:
+            try:
+                got = query('requests_total{method="GET",path="/a"}')
+                if got:
+                    last = got
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        assert last, "Prometheus never returned requests_total:\n" + open(log.name).read()
+        assert float(last[0]["value"][1]) == 3, last
+        assert query('up{job="n3obs"}')[0]["value"][1] == "1"
+        utf8 = query('temperature_celsius{room="Zürich ☃ 東京"}')
+        assert utf8 and float(utf8[0]["value"][1]) == 1e-9, utf8
+        bucket = query('request_duration_seconds_bucket{le="+Inf"}')
+        assert bucket and float(bucket[0]["value"][1]) == 5, bucket
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def empty_tests():
+    t = Target("empty")
+    try:
+        @test
+        def empty_registry():
+            """an empty registry: text passes promtool, OpenMetrics is just # EOF or the SDK's own families"""
+            status, _, body = t.get()
+            assert status == 200
+            promtool(body.decode())
+            list(parse_text(body.decode()))
+            _, _, body = t.get(headers={"Accept": OM_ACCEPT})
+            assert body.decode().endswith("# EOF\n")
+            list(parse_openmetrics(body.decode()))
+    finally:
+        t.stop()
+
+
+def busy_tests():
+    t = Target("busy")
+    try:
+        @test
+        def fifty_concurrent_scrapes():
+            """50 concurrent scrapes (text, OpenMetrics, gzip) while two threads record: each complete and parseable"""
+            def one(i):
+                headers = {}
+                if i % 2:
+                    headers["Accept"] = OM_ACCEPT
+                if i % 3 == 0:
+                    headers["Accept-Encoding"] = "gzip"
+                status, h, body = t.get(headers=headers)
+                assert status == 200, status
+                if h.get("content-encoding") == "gzip":
+                    body = gzip.decompress(body)
+                else:
+                    assert int(h["content-length"]) == len(body)
+                text = body.decode()
+                fams = list(parse_openmetrics(text) if i % 2 else parse_text(text))
+                s = samples_by_name(fams)
+                total = sum(x.value for x in s["busy_ops_total"])
+                assert total > 0
+                for x in s["busy_op_seconds_count"]:
+                    inf = value_of(s, "busy_op_seconds_bucket", le="+Inf", **x.labels)
+                    assert inf == x.value, (inf, x.value)
+                return total
+
+            with concurrent.futures.ThreadPoolExecutor(50) as pool:
+                totals = list(pool.map(one, range(50)))
+            assert len(totals) == 50
+            assert max(totals) > min(totals), "every scrape saw the same totals: not fresh?"
+
+        @test
+        def scrape_while_recording_is_fresh():
+            """each scrape collects fresh: two scrapes in a row see the busy counter grow"""
+            def total():
+                s = samples_by_name(parse_text(t.get()[2].decode()))
+                return sum(x.value for x in s["busy_ops_total"])
+            a = total()
+            time.sleep(0.05)
+            assert total() > a
+    finally:
+        t.stop()
+
+
+def raw_exchange(port, data, wait=5.0):
+    """Sends raw bytes, returns everything read until the server closes (or wait passes)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+    try:
+        s.sendall(data)
+        chunks = []
+        while True:
+            try:
+                b = s.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:   # closed with our excess bytes unread: a reset after the answer
+                break
+            if not b:
+                break
+            chunks.append(b)
+        return b"".join(chunks)
+    finally:
+        s.close()
+
+
+def abuse_tests():
+    t = Target("shapes", {"bearer_token": "s3cr\u00e9t-token", "prefix": "app_", "header_timeout_ms": 1000})
+    try:
+        auth = {"Authorization": "Bearer s3cr\u00e9t-token".encode("utf-8").decode("latin-1")}
+
+        @test
+        def bearer_auth():
+            """bearer token: 401 with WWW-Authenticate without it or with a wrong one, 200 with it; /healthz open"""
+            status, headers, _ = t.get()
+            assert status == 401 and headers["www-authenticate"].startswith("Bearer"), headers
+            assert t.get(headers={"Authorization": "Bearer wrong"})[0] == 401
+            assert t.get(headers={"Authorization": "Basic czNjcjp4"})[0] == 401
+            assert t.get("/readyz")[0] == 401
+            status, _, body = t.get(headers=auth)
+            assert status == 200
+            assert t.get(headers={"Authorization": "bearer s3cr\u00e9t-token".encode().decode("latin-1")})[0] == 200
+            assert t.get("/healthz")[0] == 200
+
+        @test
+        def prefix():
+            """prefix "app_" is put before every family name, and the result still passes promtool"""
+            text = t.get(headers=auth)[2].decode()
+            promtool(text)
+            names = [f.name for f in parse_text(text)]
+            assert names and all(n.startswith("app_") for n in names), names
+            assert "app_requests" in names
+
+        @test
+        def slow_client():
+            """a client that never finishes its headers does not hold up others and is closed after the timeout"""
+            s = socket.create_connection(("127.0.0.1", t.port), timeout=10)
+            s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            started = time.time()
+            for _ in range(5):
+                assert t.get(headers=auth)[0] == 200
+            assert time.time() - started < 1.0, "others were held up"
+            data = s.recv(4096)   # the server closes: b"" (or a reset)
+            waited = time.time() - started
+            s.close()
+            assert data == b"" and 0.5 < waited < 5, (data, waited)
+
+        @test
+        def idle_connection_closed():
+            """a connection that sends nothing is closed after the timeout"""
+            s = socket.create_connection(("127.0.0.1", t.port), timeout=10)
+            started = time.time()
+            assert s.recv(10) == b""
+            assert time.time() - started < 5
+            s.close()
+
+        @test
+        def malformed_requests():
+            """malformed requests and oversized headers get 400 and a closed connection; others still served"""
+            for junk in [b"GARBAGE\r\n\r\n", b"GET /metrics HTTP/9.9\r\n\r\n",
+                         b"GET /metrics HTTP/1.1\r\nHost x\r\n\r\n", b"\x00\x01\x02\r\n\r\n",
+                         b"GET /metrics HTTP/1.1\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n"]:
+                data = raw_exchange(t.port, junk)
+                assert data.startswith(b"HTTP/1.1 400"), (junk[:40], data[:80])
+            assert t.get(headers=auth)[0] == 200
+
+        @test
+        def keep_alive_and_pipelining():
+            """two pipelined requests on one connection get two responses in order"""
+            req = (b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                   b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            data = raw_exchange(t.port, req)
+            assert data.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 404" in data, data[:200]
+    finally:
+        t.stop()
+
+    b = Target("shapes", {"basic_auth": {"username": "prom", "password": "p:w\u00e9"}})
+    try:
+        @test
+        def basic_auth():
+            """basic auth: 401 with WWW-Authenticate: Basic, 200 with the right user and password"""
+            status, headers, _ = b.get()
+            assert status == 401 and headers["www-authenticate"].startswith("Basic"), headers
+            good = base64.b64encode("prom:p:w\u00e9".encode()).decode()
+            bad = base64.b64encode(b"prom:pw").decode()
+            assert b.get(headers={"Authorization": "Basic " + bad})[0] == 401
+            assert b.get(headers={"Authorization": "Basic " + good})[0] == 200
+            r = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "prom:p:w\u00e9",
+                                f"http://127.0.0.1:{b.port}/metrics"], capture_output=True, text=True)
+            assert r.stdout == "200", r
+    finally:
+        b.stop()
+
+
+def env_tests():
+    t = Target("env", env={"N3OBS_EXPORTERS": "prometheus", "N3OBS_PROMETHEUS_PREFIX": "env_"})
+    try:
+        @test
+        def loaded_from_environment():
+            """N3OBS_EXPORTERS=prometheus with N3OBS_PROMETHEUS_ADDR and _PREFIX: served at init, names prefixed"""
+            status, _, body = t.get()
+            assert status == 200
+            names = [f.name for f in parse_text(body.decode())]
+            assert "env_requests" in names, names
+    finally:
+        t.stop()
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser()
+    p.add_argument("--target", required=True)
+    p.add_argument("--plugin-dir", required=True)
+    p.add_argument("--only", help="run only this group: shapes, empty, busy, abuse, env")
+    ARGS = p.parse_args()
+    groups = {"shapes": shapes_tests, "empty": empty_tests, "busy": busy_tests, "abuse": abuse_tests,
+              "env": env_tests}
+    for name, fn in groups.items():
+        if ARGS.only and ARGS.only != name:
+            continue
+        try:
+            fn()
+        except Exception:
+            report(False, f"{name}: setting up or stopping scrape_target", traceback.format_exc())
+    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    sys.exit(1 if RESULTS["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()
