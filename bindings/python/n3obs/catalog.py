@@ -8,10 +8,10 @@ error_total), with the helpers that keep it consistent.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from . import _lifecycle
-from ._core import MisuseError, check, encode, ffi, lib, make_error
+from ._core import check, encode, ffi, lib, make_error
 
 #: The catalogue's shapes (help, unit, label names), for code that wants to record into
 #: the same families through metric objects: registering the same shape returns them.

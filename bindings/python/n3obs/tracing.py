@@ -15,11 +15,11 @@ import functools
 import threading
 import traceback
 from dataclasses import dataclass, field
-from typing import (Any, Callable, Dict, Iterator, List, Mapping, MutableMapping, Optional,
+from typing import (Any, Callable, Dict, List, Mapping, MutableMapping, Optional,
                     Sequence, Tuple, TypeVar, Union)
 
 from . import _lifecycle
-from ._core import MisuseError, check, decode, encode, ffi, lib, make_error
+from ._core import check, decode, encode, ffi, lib, make_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 AttributeValue = Union[str, bool, int, float, Sequence[str], Sequence[bool], Sequence[int],

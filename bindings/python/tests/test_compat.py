@@ -1,7 +1,6 @@
 """n3obs.compat: the Namel3ss runtime's API. The seed documentation's three usage examples
 run as written, with only the import path changed (each in its own process, since they
 configure the SDK)."""
-import pytest
 
 from conftest import run_script
 

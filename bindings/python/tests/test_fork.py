@@ -1,5 +1,4 @@
 """Fork: a child made by multiprocessing (fork) or a pre-fork server keeps a working SDK."""
-import pytest
 
 from conftest import run_script
 
