@@ -383,7 +383,8 @@ def _result_dict(r: "n3obs.health.CheckResult", check: Optional[HealthCheck]) ->
         "duration_ms": r.duration * 1000.0,
         "timestamp": r.timestamp,
         "critical": r.critical,
-        "tags": dict(check.tags) if check else list(r.tags),
+        # The seed's tags are a dict; a list (a common slip) is reported as given.
+        "tags": (dict(check.tags) if isinstance(check.tags, dict) else list(check.tags)) if check else list(r.tags),
         "detail": r.detail,
     }
     if r.timed_out or r.stuck:
