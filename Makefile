@@ -56,38 +56,6 @@ test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build
 	@mkdir -p .build/demo
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
-# The demo: a Python executor (the Namel3ss compat API) runs tasks in parallel; each calls
-# the C worker with its traceparent, so one trace crosses both processes. Telemetry leaves
-# through the Prometheus endpoint, the OTLP file sink and the stdout exporter; the executor
-# prints where to look and a summary. DEMO_ARGS=--serve keeps the endpoint up.
-DEMO_OUT := .build/demo
-demo: plugins python-install $(DEMO_OUT)/worker
-	@rm -f $(DEMO_OUT)/*.jsonl $(DEMO_OUT)/stdout.log
-	$(PY) examples/demo/executor.py $(DEMO_OUT)/worker $(DEMO_OUT) $(DEMO_ARGS)
-
-$(DEMO_OUT)/worker: examples/demo/worker.c include/n3obs.h build
-	@mkdir -p $(DEMO_OUT)
-	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
-
-# Every example and the demo, run and checked.
-test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build/demo/metrics_demo .build/demo/health_demo
-	bash Tests/examples/run.sh
-
-# The C examples: demo.c (workers, spans, health; exported through stdout and the CSV
-# plugin) and metrics_demo.c (every metric type, printed through the C API).
-examples: plugins .build/demo/demo .build/demo/metrics_demo
-	@rm -f .build/demo/*.csv
-	OTEL_SERVICE_NAME=n3obs-demo N3OBS_EXPORTERS=stdout,csv \
-	N3OBS_CSV_METRICS_PATH=.build/demo/metrics.csv N3OBS_CSV_SPANS_PATH=.build/demo/spans.csv \
-	.build/demo/demo > .build/demo/c-demo.log
-	@grep -q '^trace ' .build/demo/c-demo.log && test -s .build/demo/spans.csv && echo "ok - C demo exported spans through stdout and csv"
-	.build/demo/metrics_demo > .build/demo/metrics-demo.log
-	@grep -q 'http_requests (counter)' .build/demo/metrics-demo.log && echo "ok - metrics_demo printed its snapshot"
-
-.build/demo/%: examples/c/%.c include/n3obs.h build
-	@mkdir -p .build/demo
-	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
-
 test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples
 
 test-swift: deps
