@@ -1,0 +1,148 @@
+/*
+ * The published record functions on bound series, defined in C rather than as Swift
+ * @_cdecl functions.
+ *
+ * Why C: Swift emits a @_cdecl function as a [thunk] around the Swift body, and IRGen
+ * marks every call inside a thunk `noinline` at the call site. Once the SIL optimizer has
+ * inlined the body into the thunk, the call to the always_inline C fast path
+ * (n3o_record_*) keeps that `noinline`, which wins over the callee's alwaysinline: the C
+ * symbol users bind to called an out-of-line copy and paid a second call and a stack frame.
+ *
+ * Shape: each function is a leaf on its fast path (checks, the owner's plain update,
+ * return 0). Anything unusual (NULL, a wrong or shut-down handle, a value the one compare
+ * does not admit, a thread that is not the cell's writer, an overflow series, a current
+ * sampled span) jumps with a tail call, arguments untouched, to an out-of-line function
+ * that does the whole checked record and reports failures. So no register must survive a
+ * call and no frame is built on the fast path, and the fast path changes nothing before it
+ * has decided to finish the job itself.
+ */
+#include "n3o_record.h"
+#include "n3o_shims.h"
+
+#define N3O_EXPORT __attribute__((visibility("default")))
+#define N3O_SLOW static __attribute__((noinline, cold))
+#define N3O_STATUS_OK 0 /* N3OBS_OK */
+
+/* The handle types of include/n3obs.h, kept opaque here. */
+typedef struct n3obs_counter_series n3obs_counter_series;
+typedef struct n3obs_gauge_series n3obs_gauge_series;
+typedef struct n3obs_histogram_series n3obs_histogram_series;
+
+/* Turns an N3O_REC_* failure into a status and a per-thread message. Defined in Swift
+ * (Sources/N3ObsC/Series.swift) with @_cdecl; hidden by the version script. */
+int n3o_record_failed(int32_t function, int32_t code, void *cell, double value);
+
+/* The cell's tag and flags are exactly `want`: right type, not shut down, no overflow
+ * self-metric to count. One branch for all three. */
+N3O_HOT int n3o_plain_cell(const void *cell, uint32_t want) {
+    return ((n3o_load_tag(cell) ^ want) | ((const n3o_cell_header *)cell)->flags) == 0;
+}
+
+/* ---- counters ----------------------------------------------------------------------- */
+
+N3O_SLOW int counter_add_slow(void *cell, double v) {
+    int code = n3o_record_counter_add(cell, v);
+    if (__builtin_expect(code == N3O_REC_OK, 1)) return N3O_STATUS_OK;
+    return n3o_record_failed(N3O_FN_COUNTER_ADD, code, cell, v);
+}
+
+/* The cell this thread writes as its single writer: the base if it owns it, else its own
+ * lane; NULL when it must take the slow path (first record, a lane held by another
+ * thread, no lanes yet). */
+N3O_HOT uint64_t *n3o_counter_own_whole(n3o_counter_cell *cell) {
+    uint32_t me = n3o_thread_id;
+    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == me, 1)) return &cell->whole;
+    n3o_lane *lanes = (n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
+    if (lanes == NULL) return NULL;
+    n3o_lane *lane = &lanes[me % N3O_LANES];
+    if (n3o_load_relaxed_u32(&lane->owner) != me) return NULL;
+    return &lane->whole;
+}
+
+N3O_EXPORT int n3obs_counter_add(n3obs_counter_series *series, double v) {
+    n3o_counter_cell *cell = (n3o_counter_cell *)series;
+    if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_COUNTER), 0))
+        return counter_add_slow(cell, v);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    /* +0.0 <= v < 2^63 (one unsigned compare), then only whole amounts: the fraction's
+     * float cell is the slow path's business. */
+    if (__builtin_expect(bits >= 0x43E0000000000000ull, 0)) return counter_add_slow(cell, v);
+    int64_t whole = (int64_t)v;
+    if (__builtin_expect((double)whole != v, 0)) return counter_add_slow(cell, v);
+    uint64_t *mine = n3o_counter_own_whole(cell);
+    if (__builtin_expect(mine == NULL, 0)) return counter_add_slow(cell, v);
+    n3o_owner_add_u64(mine, (uint64_t)whole);
+    return N3O_STATUS_OK;
+}
+
+N3O_SLOW int counter_inc_slow(void *cell) {
+    int code = n3o_record_counter_inc(cell);
+    if (__builtin_expect(code == N3O_REC_OK, 1)) return N3O_STATUS_OK;
+    return n3o_record_failed(N3O_FN_COUNTER_INC, code, cell, 1.0);
+}
+
+N3O_EXPORT int n3obs_counter_inc(n3obs_counter_series *series) {
+    n3o_counter_cell *cell = (n3o_counter_cell *)series;
+    if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_COUNTER), 0))
+        return counter_inc_slow(cell);
+    uint64_t *mine = n3o_counter_own_whole(cell);
+    if (__builtin_expect(mine == NULL, 0)) return counter_inc_slow(cell);
+    n3o_owner_add_u64(mine, 1);
+    return N3O_STATUS_OK;
+}
+
+/* ---- gauges ------------------------------------------------------------------------- */
+
+N3O_SLOW int gauge_set_slow(void *cell, double v) {
+    int code = n3o_record_gauge_set(cell, v);
+    if (__builtin_expect(code == N3O_REC_OK, 1)) return N3O_STATUS_OK;
+    return n3o_record_failed(N3O_FN_GAUGE_SET, code, cell, v);
+}
+
+N3O_EXPORT int n3obs_gauge_set(n3obs_gauge_series *series, double v) {
+    n3o_gauge_cell *cell = (n3o_gauge_cell *)series;
+    if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_GAUGE), 0))
+        return gauge_set_slow(cell, v);
+    n3o_store_f64(&cell->bits, v);
+    return N3O_STATUS_OK;
+}
+
+N3O_SLOW int gauge_add_slow(void *cell, double v) {
+    int code = n3o_record_gauge_add(cell, v);
+    if (__builtin_expect(code == N3O_REC_OK, 1)) return N3O_STATUS_OK;
+    return n3o_record_failed(N3O_FN_GAUGE_ADD, code, cell, v);
+}
+
+N3O_EXPORT int n3obs_gauge_add(n3obs_gauge_series *series, double delta) {
+    n3o_gauge_cell *cell = (n3o_gauge_cell *)series;
+    if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_GAUGE), 0))
+        return gauge_add_slow(cell, delta);
+    if (__builtin_expect(!(delta >= -__DBL_MAX__ && delta <= __DBL_MAX__), 0))
+        return gauge_add_slow(cell, delta);
+    n3o_add_f64(&cell->bits, delta);
+    return N3O_STATUS_OK;
+}
+
+/* ---- histograms --------------------------------------------------------------------- */
+
+N3O_SLOW int histogram_observe_slow(void *cell, double v) {
+    int code = n3o_record_histogram_observe(cell, v);
+    if (__builtin_expect(code == N3O_REC_OK, 1)) return N3O_STATUS_OK;
+    return n3o_record_failed(N3O_FN_HISTOGRAM_OBSERVE, code, cell, v);
+}
+
+N3O_EXPORT int n3obs_histogram_observe(n3obs_histogram_series *series, double v) {
+    n3o_histogram_cell *cell = (n3o_histogram_cell *)series;
+    if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_HISTOGRAM), 0))
+        return histogram_observe_slow(cell, v);
+    /* NaN, a thread that is not the base's writer, or a current sampled span (which
+     * makes the observation an exemplar): the slow path. */
+    if (__builtin_expect((v != v) | (n3o_load_relaxed_u32(&cell->owner) != n3o_thread_id) |
+                             (n3o_exemplar_current() != NULL), 0))
+        return histogram_observe_slow(cell, v);
+    uint32_t i = n3o_histogram_bucket(cell, v);
+    n3o_owner_add_u64(&cell->counts[i], 1);
+    n3o_owner_add_f64(&cell->sum_bits, v);
+    return N3O_STATUS_OK;
+}
