@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every benchmark case of n3obs and its peer several times, alternating them so
+"""Runs every benchmark case of n3obs and its peer (or floor) several times, alternating them so
 that both see the same machine, and prints medians and ratios (ours / peer).
 
 Usage: run.py BUILD_DIR [--runs N] [--markdown FILE]
@@ -31,6 +31,11 @@ CASES = [
      ("bench_n3obs", "collect"), "prometheus-cpp", ("bench_prometheus_cpp", "collect"), 0.25),
     ("memory per series", "RSS growth over 100,000 labelled counter series / 100,000",
      ("bench_n3obs", "memory"), "prometheus-cpp", ("bench_prometheus_cpp", "memory"), 0.5),
+    # Tracing (issue 4): the floor is 2 x clock_gettime(CLOCK_REALTIME) + one bound counter inc.
+    ("span, sampled", "start + 2 attributes + end, another thread draining vs the floor",
+     ("spans_bench", "sampled"), "floor", ("spans_bench", "floor"), 8),
+    ("span, unsampled", "start + end under a current unsampled parent vs the floor",
+     ("spans_bench", "unsampled"), "floor", ("spans_bench", "floor"), 2),
 ]
 
 
