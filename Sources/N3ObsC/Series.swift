@@ -13,15 +13,20 @@ private func resolve(_ fn: StaticString, _ handle: OpaquePointer?, _ type: Metri
     guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue else {
         status = notRunning(fn); return nil
     }
-    guard let family = MetricFamily.from(handle: UnsafeRawPointer(handle), type: type) else {
+    guard let family = MetricFamily.unmanaged(handle: UnsafeRawPointer(handle), type: type) else {
         status = fail(fn, .misuse, "the handle is not a \(type) family"); return nil
     }
-    do throws(N3ObsError) {
-        return try family.cell(for: values, count: count)
-    } catch {
-        status = fail(fn, error)
-        return nil
+    var failure: N3ObsError?
+    let cell = family._withUnsafeGuaranteedRef { family -> UnsafeMutableRawPointer? in
+        do throws(N3ObsError) {
+            return try family.cell(for: values, count: count)
+        } catch {
+            failure = error
+            return nil
+        }
     }
+    if let failure { status = fail(fn, failure) }
+    return cell
 }
 
 private func bind(_ fn: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ handle: OpaquePointer?,

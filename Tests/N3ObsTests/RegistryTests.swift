@@ -118,6 +118,34 @@ import Testing
         #expect(throws: N3ObsError.self) { try family.cell(labels: ["only one"]) }
     }
 
+    /// The label hash reads values in words with overlapping tails; lookups compare by
+    /// length: every length, every changed byte and more labels than lengths are cached.
+    @Test func labelLookupTellsApartEveryLengthAndByte() throws {
+        let registry = Registry(cardinalityLimit: 100_000)
+        let family = try registry.register(
+            MetricShape(name: "wide", help: "h", type: .counter, labelNames: ["a", "b", "c", "d", "e", "f"]))
+        var seen: [UnsafeMutableRawPointer: [String]] = [:]
+        for length in 0...40 {
+            let base = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            var variants = [base]
+            for i in 0..<length {
+                var bytes = Array(base.utf8)
+                bytes[i] = UInt8(ascii: "Z")
+                variants.append(String(decoding: bytes, as: UTF8.self))
+            }
+            for (k, v) in variants.enumerated() {
+                // The changed value sits at a position that varies, cached length or not.
+                var labels = ["x", "", "yy", "zzz", "w", "v"]
+                labels[k % 6] = v
+                let cell = try family.cell(labels: labels)
+                if let other = seen[cell] { #expect(other == labels) }
+                seen[cell] = labels
+                #expect(try family.cell(labels: labels) == cell)
+            }
+        }
+        #expect(Set(seen.values.map { $0.joined(separator: "\u{0}") }).count == seen.count)
+    }
+
     @Test func invalidUTF8LabelValueIsRefused() throws {
         let family = try counter("utf", labels: ["v"])
         let bad: [CChar] = [CChar(bitPattern: 0xC3), 0x28, 0]

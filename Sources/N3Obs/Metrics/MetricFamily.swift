@@ -59,9 +59,17 @@ public final class MetricFamily: @unchecked Sendable {
 
     /// The family behind a C handle, if the handle is one of `type`'s.
     public static func from(handle: UnsafeRawPointer, type: MetricType) -> MetricFamily? {
+        unmanaged(handle: handle, type: type)?.takeUnretainedValue()
+    }
+
+    /// The same without a retain: families are never freed, so the record-by-labels paths
+    /// can use it through `_withUnsafeGuaranteedRef` and skip two atomic reference-count
+    /// operations per call.
+    @inline(__always)
+    public static func unmanaged(handle: UnsafeRawPointer, type: MetricType) -> Unmanaged<MetricFamily>? {
         let header = handle.assumingMemoryBound(to: n3o_family_handle.self)
         guard header.pointee.tag == type.tag ^ familyTagBit, let family = header.pointee.family else { return nil }
-        return Unmanaged<MetricFamily>.fromOpaque(family).takeUnretainedValue()
+        return Unmanaged<MetricFamily>.fromOpaque(family)
     }
 
     /// The cell of the series with these label values, created if it does not exist yet
