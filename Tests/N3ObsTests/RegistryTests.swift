@@ -76,6 +76,26 @@ import Testing
         #expect(s.buckets.last == .init(upperBound: .infinity, cumulativeCount: 7))
     }
 
+    /// Buckets are found by counting bounds below the value in groups of four (the bounds
+    /// padded with +Inf) up to 16 bounds, and by binary search above: every count, every
+    /// bound, just above it, and both infinities land where the definition says.
+    @Test func histogramBucketIsFirstBoundAtOrAboveTheValue() throws {
+        for n in 1...20 {
+            let registry = Registry(cardinalityLimit: 10)
+            let bounds = (1...n).map { Double($0) * 0.5 }
+            let family = try registry.register(MetricShape(name: "h\(n)", type: .histogram, buckets: bounds))
+            let cell = try family.cell(labels: [])
+            var values: [Double] = [-.infinity, .infinity, 0, -1, 1e9]
+            for b in bounds { values += [b, b.nextUp, b.nextDown] }
+            for v in values { Recording.histogramObserve(cell, v) }
+            let s = try #require(try MetricsSnapshot.collect(registry).family("h\(n)")?.series([]))
+            for bucket in s.buckets {
+                let expected = values.filter { $0 <= bucket.upperBound }.count
+                #expect(bucket.cumulativeCount == UInt64(expected), "n=\(n) le=\(bucket.upperBound)")
+            }
+        }
+    }
+
     @Test func unsortedBucketsAreRefused() {
         for bad in [[1.0, 0.5], [1, 1], [.nan], [1, .infinity, 2]] {
             #expect(throws: N3ObsError.self) {

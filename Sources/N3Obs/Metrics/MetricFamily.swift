@@ -50,7 +50,12 @@ public final class MetricFamily: @unchecked Sendable {
         cUnit = strdup(shape.unit)
         cLabelNames = .allocate(capacity: max(1, shape.labelNames.count))
         for (i, label) in shape.labelNames.enumerated() { cLabelNames[i] = UnsafePointer(strdup(label)) }
-        cBounds = .allocate(capacity: max(1, shape.buckets.count))
+        // Padded with +Inf to a multiple of N3O_BOUNDS_PAD, which n3o_histogram_bucket reads
+        // in whole groups (no value is above +Inf, so the padding counts nothing).
+        let pad = Int(N3O_BOUNDS_PAD)
+        let padded = max(pad, (shape.buckets.count + pad - 1) / pad * pad)
+        cBounds = .allocate(capacity: padded)
+        cBounds.initialize(repeating: .infinity, count: padded)
         for (i, bound) in shape.buckets.enumerated() { cBounds[i] = bound }
         handle = .allocate(capacity: 1)
         handle.initialize(to: n3o_family_handle(tag: shape.type.tag ^ Self.familyTagBit, flags: 0, family: nil))
