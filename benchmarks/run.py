@@ -52,6 +52,7 @@ def main():
     parser.add_argument("--markdown")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     samples = {}
     units = {}
     needed = sorted({c[2] for c in CASES} | {c[4] for c in CASES})
@@ -73,13 +74,16 @@ def main():
                      "-" if goal is None else f"<= {goal}", verdict, what))
 
     header = ("case", "n3obs", "peer", "peer figure", "ratio", "goal", "", "what it measures")
-    print(f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer")
+    # The load average says how much else ran (timings on a shared machine are noisy).
+    summary = (f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer; "
+               f"1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+    print(summary)
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(7)]
     for row in [header] + rows:
         print("  ".join(str(row[i]).ljust(widths[i]) for i in range(7)))
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer\n\n")
+            f.write(summary + "\n\n")
             f.write("| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n")
             for row in rows:
                 f.write("| " + " | ".join(row) + " |\n")
