@@ -40,6 +40,17 @@ N3O_HOT int n3o_plain_cell(const void *cell, uint32_t want) {
 
 /* ---- counters ----------------------------------------------------------------------- */
 
+#if defined(__x86_64__)
+#include <emmintrin.h>
+/* v truncated toward zero; INT64_MIN for NaN and anything out of range (cvttsd2si
+ * defines that, where a C cast would be undefined), so one sign test covers them. */
+N3O_HOT int64_t n3o_trunc_i64(double v) { return _mm_cvttsd_si64(_mm_set_sd(v)); }
+#else
+N3O_HOT int64_t n3o_trunc_i64(double v) {
+    return v >= 0.0 && v < 9223372036854775808.0 ? (int64_t)v : INT64_MIN;
+}
+#endif
+
 N3O_SLOW int counter_add_slow(void *cell, double v) {
     int code = n3o_record_counter_add(cell, v);
     if (__builtin_expect(code == N3O_REC_OK, 1)) return N3O_STATUS_OK;
@@ -63,13 +74,10 @@ N3O_EXPORT int n3obs_counter_add(n3obs_counter_series *series, double v) {
     n3o_counter_cell *cell = (n3o_counter_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_COUNTER), 0))
         return counter_add_slow(cell, v);
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    /* +0.0 <= v < 2^63 (one unsigned compare), then only whole amounts: the fraction's
-     * float cell is the slow path's business. */
-    if (__builtin_expect(bits >= 0x43E0000000000000ull, 0)) return counter_add_slow(cell, v);
-    int64_t whole = (int64_t)v;
-    if (__builtin_expect((double)whole != v, 0)) return counter_add_slow(cell, v);
+    /* Only whole amounts 0 <= v < 2^63 here; a fraction's float cell, negative, NaN and
+     * huge values are the slow path's business. */
+    int64_t whole = n3o_trunc_i64(v);
+    if (__builtin_expect(whole < 0 || (double)whole != v, 0)) return counter_add_slow(cell, v);
     uint64_t *mine = n3o_counter_own_whole(cell);
     if (__builtin_expect(mine == NULL, 0)) return counter_add_slow(cell, v);
     n3o_owner_add_u64(mine, (uint64_t)whole);
