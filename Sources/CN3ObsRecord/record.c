@@ -57,17 +57,22 @@ N3O_SLOW int counter_add_slow(void *cell, double v) {
     return n3o_record_failed(N3O_FN_COUNTER_ADD, code, cell, v);
 }
 
-/* The cell this thread writes as its single writer: the base if it owns it, else its own
- * lane; NULL when it must take the slow path (first record, a lane held by another
- * thread, no lanes yet). */
-N3O_HOT uint64_t *n3o_counter_own_whole(n3o_counter_cell *cell) {
+/* Adds n to the cell this thread writes as its single writer: the base if it owns it,
+ * else its own lane. Returns 0 when it must take the slow path instead (first record, a
+ * lane held by another thread, no lanes yet), having changed nothing. Each branch does its
+ * own add, so the lane path (every thread once a second one has recorded) needs no join. */
+N3O_HOT int n3o_counter_own_add(n3o_counter_cell *cell, uint64_t n) {
     uint32_t me = n3o_thread_id;
-    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == me, 1)) return &cell->whole;
+    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == me, 1)) {
+        n3o_owner_add_u64(&cell->whole, n);
+        return 1;
+    }
     n3o_lane *lanes = (n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
-    if (lanes == NULL) return NULL;
+    if (lanes == NULL) return 0;
     n3o_lane *lane = &lanes[me % N3O_LANES];
-    if (n3o_load_relaxed_u32(&lane->owner) != me) return NULL;
-    return &lane->whole;
+    if (n3o_load_relaxed_u32(&lane->owner) != me) return 0;
+    n3o_owner_add_u64(&lane->whole, n);
+    return 1;
 }
 
 N3O_EXPORT int n3obs_counter_add(n3obs_counter_series *series, double v) {
@@ -78,9 +83,7 @@ N3O_EXPORT int n3obs_counter_add(n3obs_counter_series *series, double v) {
      * huge values are the slow path's business. */
     int64_t whole = n3o_trunc_i64(v);
     if (__builtin_expect(whole < 0 || (double)whole != v, 0)) return counter_add_slow(cell, v);
-    uint64_t *mine = n3o_counter_own_whole(cell);
-    if (__builtin_expect(mine == NULL, 0)) return counter_add_slow(cell, v);
-    n3o_owner_add_u64(mine, (uint64_t)whole);
+    if (__builtin_expect(!n3o_counter_own_add(cell, (uint64_t)whole), 0)) return counter_add_slow(cell, v);
     return N3O_STATUS_OK;
 }
 
@@ -94,9 +97,7 @@ N3O_EXPORT int n3obs_counter_inc(n3obs_counter_series *series) {
     n3o_counter_cell *cell = (n3o_counter_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_COUNTER), 0))
         return counter_inc_slow(cell);
-    uint64_t *mine = n3o_counter_own_whole(cell);
-    if (__builtin_expect(mine == NULL, 0)) return counter_inc_slow(cell);
-    n3o_owner_add_u64(mine, 1);
+    if (__builtin_expect(!n3o_counter_own_add(cell, 1), 0)) return counter_inc_slow(cell);
     return N3O_STATUS_OK;
 }
 
