@@ -120,7 +120,11 @@ $(BENCH)/bench_prometheus_cpp: benchmarks/bench_prometheus_cpp.cpp benchmarks/be
 	@mkdir -p $(BENCH)
 	$(CXX) -std=c++17 $(BENCH_CFLAGS) $< -lprometheus-cpp-core -pthread -o $@
 
-bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp
+$(BENCH)/spans_bench: benchmarks/spans_bench.c include/n3obs.h build
+	@mkdir -p $(BENCH)
+	$(CC) -std=c99 $(BENCH_CFLAGS) $< $(LDLIBS_N3OBS) -o $@
+
+bench: $(BENCH)/bench_n3obs $(BENCH)/bench_prometheus_cpp $(BENCH)/spans_bench
 	python3 benchmarks/run.py $(BENCH) --runs 5 --markdown $(BENCH)/results.md
 	$(MAKE) bench-python
 

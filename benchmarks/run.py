@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every benchmark case of n3obs and its peer several times, alternating them so
+"""Runs every benchmark case of n3obs and its peer (or floor) several times, alternating them so
 that both see the same machine, and prints medians and ratios (ours / peer).
 
 Usage: run.py BUILD_DIR [--runs N] [--markdown FILE]
@@ -31,6 +31,11 @@ CASES = [
      ("bench_n3obs", "collect"), "prometheus-cpp", ("bench_prometheus_cpp", "collect"), 0.25),
     ("memory per series", "RSS growth over 100,000 labelled counter series / 100,000",
      ("bench_n3obs", "memory"), "prometheus-cpp", ("bench_prometheus_cpp", "memory"), 0.5),
+    # Tracing (issue 4): the floor is 2 x clock_gettime(CLOCK_REALTIME) + one bound counter inc.
+    ("span, sampled", "start + 2 attributes + end, another thread draining vs the floor",
+     ("spans_bench", "sampled"), "floor", ("spans_bench", "floor"), 8),
+    ("span, unsampled", "start + end under a current unsampled parent vs the floor",
+     ("spans_bench", "unsampled"), "floor", ("spans_bench", "floor"), 2),
 ]
 
 
@@ -47,6 +52,7 @@ def main():
     parser.add_argument("--markdown")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     samples = {}
     units = {}
     needed = sorted({c[2] for c in CASES} | {c[4] for c in CASES})
@@ -68,13 +74,16 @@ def main():
                      "-" if goal is None else f"<= {goal}", verdict, what))
 
     header = ("case", "n3obs", "peer", "peer figure", "ratio", "goal", "", "what it measures")
-    print(f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer")
+    # The load average says how much else ran (timings on a shared machine are noisy).
+    summary = (f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer; "
+               f"1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+    print(summary)
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(7)]
     for row in [header] + rows:
         print("  ".join(str(row[i]).ljust(widths[i]) for i in range(7)))
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(f"cores: {os.cpu_count()}; medians of {args.runs} runs; ratio = n3obs / peer\n\n")
+            f.write(summary + "\n\n")
             f.write("| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n")
             for row in rows:
                 f.write("| " + " | ".join(row) + " |\n")

@@ -6,7 +6,9 @@
  *   (b) unsampled span start + end (a child of a current unsampled span)
  *   (c) the floor
  *
- * Prints ns per operation (median of 5 runs) and the ratios a/c (goal <= 8) and b/c (goal <= 2).
+ * Without arguments: prints ns per operation (median of 5 runs) and the ratios a/c (goal <= 8)
+ * and b/c (goal <= 2). With one argument (floor, sampled or unsampled): runs that case once
+ * and prints "<case> <ns> ns", the line benchmarks/run.py reads (`make bench` runs it).
  * Build: cc -O2 -std=c99 -Iinclude benchmarks/spans_bench.c -L.build/release -ln3obs \
  *        -Wl,-rpath,$PWD/.build/release -pthread -o .build/spans_bench
  */
@@ -105,7 +107,42 @@ static double median(double (*f)(void))
     return v[RUNS / 2];
 }
 
-int main(void)
+/* One case, once, for benchmarks/run.py (which alternates cases and takes medians). */
+static int run_one(const char *name)
+{
+    double v;
+    if (!strcmp(name, "floor")) {
+        bench_floor(); /* warm up */
+        v = bench_floor();
+    } else if (!strcmp(name, "sampled")) {
+        pthread_t th;
+        pthread_create(&th, NULL, drainer, NULL);
+        bench_sampled(); /* warm up */
+        v = bench_sampled();
+        stop_draining = 1;
+        pthread_join(th, NULL);
+    } else if (!strcmp(name, "unsampled")) {
+        n3obs_span_context unsampled = N3OBS_SPAN_CONTEXT_INIT;
+        n3obs_span_opts o = N3OBS_SPAN_OPTS_INIT;
+        n3obs_span *parent;
+        n3obs_scope tok;
+        n3obs_trace_context_extract(&unsampled, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", NULL);
+        o.remote_parent = &unsampled;
+        n3obs_span_start(&parent, "unsampled request", &o);
+        n3obs_span_make_current(parent, &tok);
+        bench_unsampled(); /* warm up */
+        v = bench_unsampled();
+        n3obs_scope_close(tok);
+        n3obs_span_end(parent, 0);
+    } else {
+        fprintf(stderr, "unknown case %s (floor, sampled, unsampled)\n", name);
+        return 2;
+    }
+    printf("%s %.4f ns\n", name, v);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     n3obs_config cfg = N3OBS_CONFIG_INIT;
     n3obs_metric_opts mo = N3OBS_METRIC_OPTS_INIT;
@@ -126,6 +163,8 @@ int main(void)
     mo.name = "bench_floor_total";
     n3obs_counter_new(&c, &mo);
     n3obs_counter_bind(&floor_series, c, NULL, 0);
+    if (argc == 2)
+        return run_one(argv[1]);
 
     fl = median(bench_floor);
 

@@ -36,6 +36,11 @@ extern "C" {
 
 #if defined(_WIN32)
 #define N3OBS_API __declspec(dllimport)
+#elif defined(__GNUC__) && !defined(__clang__) && !defined(N3OBS_USE_PLT)
+/* noplt: GCC calls through the GOT (one indirect call) instead of a PLT stub (a call and
+ * an indirect jump); that is most of a record call's cost. The symbols are then bound at
+ * load time. Define N3OBS_USE_PLT to keep lazy binding. (Clang: pass -fno-plt.) */
+#define N3OBS_API __attribute__((visibility("default"), noplt))
 #elif defined(__GNUC__) || defined(__clang__)
 #define N3OBS_API __attribute__((visibility("default")))
 #else

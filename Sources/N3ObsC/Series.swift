@@ -13,15 +13,20 @@ private func resolve(_ fn: StaticString, _ handle: OpaquePointer?, _ type: Metri
     guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue else {
         status = notRunning(fn); return nil
     }
-    guard let family = MetricFamily.from(handle: UnsafeRawPointer(handle), type: type) else {
+    guard let family = MetricFamily.unmanaged(handle: UnsafeRawPointer(handle), type: type) else {
         status = fail(fn, .misuse, "the handle is not a \(type) family"); return nil
     }
-    do throws(N3ObsError) {
-        return try family.cell(for: values, count: count)
-    } catch {
-        status = fail(fn, error)
-        return nil
+    var failure: N3ObsError?
+    let cell = family._withUnsafeGuaranteedRef { family -> UnsafeMutableRawPointer? in
+        do throws(N3ObsError) {
+            return try family.cell(for: values, count: count)
+        } catch {
+            failure = error
+            return nil
+        }
     }
+    if let failure { status = fail(fn, failure) }
+    return cell
 }
 
 private func bind(_ fn: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ handle: OpaquePointer?,
@@ -87,39 +92,48 @@ private let gaugeRule = "a gauge moves by finite amounts"
 private let histogramRule = "NaN would poison the sum"
 private let summaryRule = "observations must be finite"
 
-@_cdecl("n3obs_counter_add")
-public func cCounterAdd(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    let code = n3o_record_counter_add(UnsafeMutableRawPointer(handle), value)
-    if _fastPath(code == 0) { return N3OBS_OK }
-    return recordFailure("n3obs_counter_add", code, handle, expecting: N3O_TAG_COUNTER, value, rule: counterRule)
+// n3obs_counter_add, _inc, n3obs_gauge_set, _add and n3obs_histogram_observe are defined
+// in C (Sources/CN3ObsShims/record.c): a @_cdecl thunk's calls are emitted `noinline`, so
+// the C fast path would not inline into it. Their failures come back here.
+
+/// The record functions of record.c, in the order of its N3O_FN_* constants.
+private enum RecordFunction: Int32 {
+    case counterAdd, counterInc, gaugeSet, gaugeAdd, histogramObserve
+
+    var name: StaticString {
+        switch self {
+        case .counterAdd: "n3obs_counter_add"
+        case .counterInc: "n3obs_counter_inc"
+        case .gaugeSet: "n3obs_gauge_set"
+        case .gaugeAdd: "n3obs_gauge_add"
+        case .histogramObserve: "n3obs_histogram_observe"
+        }
+    }
+    var tag: UInt32 {
+        switch self {
+        case .counterAdd, .counterInc: N3O_TAG_COUNTER
+        case .gaugeSet, .gaugeAdd: N3O_TAG_GAUGE
+        case .histogramObserve: N3O_TAG_HISTOGRAM
+        }
+    }
+    var rule: String {
+        switch self {
+        case .counterAdd, .counterInc: counterRule
+        case .gaugeSet, .gaugeAdd: gaugeRule
+        case .histogramObserve: histogramRule
+        }
+    }
 }
 
-@_cdecl("n3obs_counter_inc")
-public func cCounterInc(_ handle: OpaquePointer?) -> Int32 {
-    let code = n3o_record_counter_inc(UnsafeMutableRawPointer(handle))
-    if _fastPath(code == 0) { return N3OBS_OK }
-    return recordFailure("n3obs_counter_inc", code, handle, expecting: N3O_TAG_COUNTER, 1, rule: counterRule)
-}
-
-@_cdecl("n3obs_gauge_set")
-public func cGaugeSet(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    let code = n3o_record_gauge_set(UnsafeMutableRawPointer(handle), value)
-    if _fastPath(code == 0) { return N3OBS_OK }
-    return recordFailure("n3obs_gauge_set", code, handle, expecting: N3O_TAG_GAUGE, value, rule: gaugeRule)
-}
-
-@_cdecl("n3obs_gauge_add")
-public func cGaugeAdd(_ handle: OpaquePointer?, _ delta: Double) -> Int32 {
-    let code = n3o_record_gauge_add(UnsafeMutableRawPointer(handle), delta)
-    if _fastPath(code == 0) { return N3OBS_OK }
-    return recordFailure("n3obs_gauge_add", code, handle, expecting: N3O_TAG_GAUGE, delta, rule: gaugeRule)
-}
-
-@_cdecl("n3obs_histogram_observe")
-public func cHistogramObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 {
-    let code = n3o_record_histogram_observe(UnsafeMutableRawPointer(handle), value)
-    if _fastPath(code == 0) { return N3OBS_OK }
-    return recordFailure("n3obs_histogram_observe", code, handle, expecting: N3O_TAG_HISTOGRAM, value, rule: histogramRule)
+/// Called by record.c's slow paths with the N3O_REC_* code of a failed check. Not
+/// published: the version script keeps it inside libn3obs.so.
+@_cdecl("n3o_record_failed")
+public func cRecordFailed(_ function: Int32, _ code: Int32, _ cell: UnsafeMutableRawPointer?,
+                          _ value: Double) -> Int32 {
+    guard let fn = RecordFunction(rawValue: function) else {
+        return fail("n3obs record", .misuse, "unknown record function \(function)")
+    }
+    return recordFailure(fn.name, code, OpaquePointer(cell), expecting: fn.tag, value, rule: fn.rule)
 }
 
 @_cdecl("n3obs_summary_observe")

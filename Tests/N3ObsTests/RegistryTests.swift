@@ -76,6 +76,26 @@ import Testing
         #expect(s.buckets.last == .init(upperBound: .infinity, cumulativeCount: 7))
     }
 
+    /// Buckets are found by counting bounds below the value in groups of four (the bounds
+    /// padded with +Inf) up to 16 bounds, and by binary search above: every count, every
+    /// bound, just above it, and both infinities land where the definition says.
+    @Test func histogramBucketIsFirstBoundAtOrAboveTheValue() throws {
+        for n in 1...20 {
+            let registry = Registry(cardinalityLimit: 10)
+            let bounds = (1...n).map { Double($0) * 0.5 }
+            let family = try registry.register(MetricShape(name: "h\(n)", type: .histogram, buckets: bounds))
+            let cell = try family.cell(labels: [])
+            var values: [Double] = [-.infinity, .infinity, 0, -1, 1e9]
+            for b in bounds { values += [b, b.nextUp, b.nextDown] }
+            for v in values { Recording.histogramObserve(cell, v) }
+            let s = try #require(try MetricsSnapshot.collect(registry).family("h\(n)")?.series([]))
+            for bucket in s.buckets {
+                let expected = values.filter { $0 <= bucket.upperBound }.count
+                #expect(bucket.cumulativeCount == UInt64(expected), "n=\(n) le=\(bucket.upperBound)")
+            }
+        }
+    }
+
     @Test func unsortedBucketsAreRefused() {
         for bad in [[1.0, 0.5], [1, 1], [.nan], [1, .infinity, 2]] {
             #expect(throws: N3ObsError.self) {
@@ -116,6 +136,34 @@ import Testing
         #expect(first != second)
         #expect(try family.cell(labels: ["ab", ""]) == first)
         #expect(throws: N3ObsError.self) { try family.cell(labels: ["only one"]) }
+    }
+
+    /// The label hash reads values in words with overlapping tails; lookups compare by
+    /// length: every length, every changed byte and more labels than lengths are cached.
+    @Test func labelLookupTellsApartEveryLengthAndByte() throws {
+        let registry = Registry(cardinalityLimit: 100_000)
+        let family = try registry.register(
+            MetricShape(name: "wide", help: "h", type: .counter, labelNames: ["a", "b", "c", "d", "e", "f"]))
+        var seen: [UnsafeMutableRawPointer: [String]] = [:]
+        for length in 0...40 {
+            let base = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            var variants = [base]
+            for i in 0..<length {
+                var bytes = Array(base.utf8)
+                bytes[i] = UInt8(ascii: "Z")
+                variants.append(String(decoding: bytes, as: UTF8.self))
+            }
+            for (k, v) in variants.enumerated() {
+                // The changed value sits at a position that varies, cached length or not.
+                var labels = ["x", "", "yy", "zzz", "w", "v"]
+                labels[k % 6] = v
+                let cell = try family.cell(labels: labels)
+                if let other = seen[cell] { #expect(other == labels) }
+                seen[cell] = labels
+                #expect(try family.cell(labels: labels) == cell)
+            }
+        }
+        #expect(Set(seen.values.map { $0.joined(separator: "\u{0}") }).count == seen.count)
     }
 
     @Test func invalidUTF8LabelValueIsRefused() throws {

@@ -50,7 +50,12 @@ public final class MetricFamily: @unchecked Sendable {
         cUnit = strdup(shape.unit)
         cLabelNames = .allocate(capacity: max(1, shape.labelNames.count))
         for (i, label) in shape.labelNames.enumerated() { cLabelNames[i] = UnsafePointer(strdup(label)) }
-        cBounds = .allocate(capacity: max(1, shape.buckets.count))
+        // Padded with +Inf to a multiple of N3O_BOUNDS_PAD, which n3o_histogram_bucket reads
+        // in whole groups (no value is above +Inf, so the padding counts nothing).
+        let pad = Int(N3O_BOUNDS_PAD)
+        let padded = max(pad, (shape.buckets.count + pad - 1) / pad * pad)
+        cBounds = .allocate(capacity: padded)
+        cBounds.initialize(repeating: .infinity, count: padded)
         for (i, bound) in shape.buckets.enumerated() { cBounds[i] = bound }
         handle = .allocate(capacity: 1)
         handle.initialize(to: n3o_family_handle(tag: shape.type.tag ^ Self.familyTagBit, flags: 0, family: nil))
@@ -59,9 +64,17 @@ public final class MetricFamily: @unchecked Sendable {
 
     /// The family behind a C handle, if the handle is one of `type`'s.
     public static func from(handle: UnsafeRawPointer, type: MetricType) -> MetricFamily? {
+        unmanaged(handle: handle, type: type)?.takeUnretainedValue()
+    }
+
+    /// The same without a retain: families are never freed, so the record-by-labels paths
+    /// can use it through `_withUnsafeGuaranteedRef` and skip two atomic reference-count
+    /// operations per call.
+    @inline(__always)
+    public static func unmanaged(handle: UnsafeRawPointer, type: MetricType) -> Unmanaged<MetricFamily>? {
         let header = handle.assumingMemoryBound(to: n3o_family_handle.self)
         guard header.pointee.tag == type.tag ^ familyTagBit, let family = header.pointee.family else { return nil }
-        return Unmanaged<MetricFamily>.fromOpaque(family).takeUnretainedValue()
+        return Unmanaged<MetricFamily>.fromOpaque(family)
     }
 
     /// The cell of the series with these label values, created if it does not exist yet
