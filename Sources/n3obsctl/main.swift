@@ -24,7 +24,7 @@ case ("help"?, _), ("--help"?, _), ("-h"?, _):
 case (nil, _):
     print(usage)
     exit(2)
-case (let other?, _):
+case (_?, _):
     print("n3obsctl: unknown command '\(arguments.joined(separator: " "))'\n\n\(usage)")
     exit(2)
 }
