@@ -761,13 +761,18 @@ typedef struct n3obs_span_opts {
     size_t link_count;
     uint32_t flags;              /**< N3OBS_SPAN_* flags */
     uint32_t reserved;
+    /** Output, or NULL: when set (its size filled in, as from N3OBS_SPAN_CONTEXT_INIT),
+     *  a successful n3obs_span_start writes the new span's context here, as
+     *  n3obs_span_get_context would, saving that second call. Callers compiled
+     *  before this field existed pass the smaller size and are served as before. */
+    n3obs_span_context *context_out;
 } n3obs_span_opts;
 
 /** Start a new trace even if a span is current (ignored when a parent is given). */
 #define N3OBS_SPAN_ROOT 0x1u
 
 #define N3OBS_SPAN_OPTS_INIT \
-    { (uint32_t)sizeof(n3obs_span_opts), 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0 }
+    { (uint32_t)sizeof(n3obs_span_opts), 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, NULL }
 
 /**
  * Starts a span. Its parent is opts->parent, else opts->remote_parent, else (unless
@@ -780,7 +785,7 @@ typedef struct n3obs_span_opts {
  * @param opts  NULL for an INTERNAL span with the defaults above.
  * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL out or name, opts->size too small,
  *         both parent and remote_parent, unknown kind, a negative start time, a NULL list
- *         with a count, a bad attribute or link); N3OBS_E_MISUSE (a stale or unknown
+ *         with a count, a bad attribute or link, context_out->size too small); N3OBS_E_MISUSE (a stale or unknown
  *         parent); N3OBS_E_INVALID_UTF8; N3OBS_E_TOO_LONG; N3OBS_E_NO_MEMORY (also when
  *         4 million spans are open at once). Thread-safe.
  */

@@ -123,6 +123,11 @@ static void trace_thread_free(void *p) {
     if (t == NULL) return;
     for (uint32_t i = 0; i < t->depth; i++) free(t->stack[i].tracestate);
     free(t->stack);
+    for (void *b = t->record_cache; b != NULL;) {
+        void *next = *(void **)b;
+        free(b);
+        b = next;
+    }
     free(t);
     n3o_trace_tls = NULL;
     n3o_exemplar_tls = NULL;
@@ -173,6 +178,38 @@ n3o_trace_thread *n3o_trace_thread_create(void) {
     n3o_trace_tls = t;
     pthread_setspecific(trace_key, t);
     return t;
+}
+
+static _Atomic(void *) record_pool_head = NULL;
+static _Atomic int64_t record_pool_count = 0;   /* blocks in the global stack (may run ahead) */
+
+void *n3o_record_refill(n3o_trace_thread *t) {
+    void *list = atomic_exchange_explicit(&record_pool_head, NULL, memory_order_acquire);
+    if (list == NULL) return malloc(N3O_RECORD_BLOCK);
+    int64_t n = 0;
+    for (void *b = list; b != NULL; b = *(void **)b) n++;
+    atomic_fetch_sub_explicit(&record_pool_count, n, memory_order_relaxed);
+    t->record_cache = *(void **)list;
+    return list;
+}
+
+void n3o_record_recycle(void *first, void *last, size_t n) {
+    if (n == 0) return;
+    int64_t before = atomic_fetch_add_explicit(&record_pool_count, (int64_t)n, memory_order_relaxed);
+    if (before + (int64_t)n > N3O_RECORD_POOL_MAX) {
+        atomic_fetch_sub_explicit(&record_pool_count, (int64_t)n, memory_order_relaxed);
+        for (void *b = first; n > 0; n--) {   /* the chain ends at last, whose link is stale */
+            void *next = n > 1 ? *(void **)b : NULL;
+            free(b);
+            b = next;
+        }
+        return;
+    }
+    void *head = atomic_load_explicit(&record_pool_head, memory_order_relaxed);
+    do {
+        *(void **)last = head;
+    } while (!atomic_compare_exchange_weak_explicit(&record_pool_head, &head, first,
+                                                    memory_order_release, memory_order_relaxed));
 }
 
 int n3o_scope_reserve(n3o_trace_thread *t) {

@@ -72,11 +72,19 @@ public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Uns
                 out.pointee = OpaquePointer(bitPattern: UInt(try tracer.start(name: nameBytes)))
                 return N3OBS_OK
             }
+            // Callers compiled before context_out was appended pass the smaller size: read
+            // only what the caller's struct has (the rest stays zero).
             let callerSize = Int(opts.pointee.size)
-            guard callerSize >= MemoryLayout<n3obs_span_opts>.size else {
+            let minimum = MemoryLayout<n3obs_span_opts>.offset(of: \.context_out)!
+            guard callerSize >= minimum else {
                 throw N3ObsError(.invalidArgument, "opts->size \(callerSize) is too small; start from N3OBS_SPAN_OPTS_INIT")
             }
-            let o = opts.pointee
+            var o = n3obs_span_opts()
+            let full = MemoryLayout<n3obs_span_opts>.size
+            memcpy(&o, opts, callerSize >= full ? full : minimum)   // never part of a pointer
+            if let c = o.context_out, Int(c.pointee.size) < MemoryLayout<n3obs_span_context>.offset(of: \.tracestate)! {
+                throw N3ObsError(.invalidArgument, "opts->context_out->size \(c.pointee.size) is too small; start from N3OBS_SPAN_CONTEXT_INIT")
+            }
             let kind = o.kind == 0 ? 1 : o.kind
             guard (1...5).contains(kind) else { throw N3ObsError(.invalidArgument, "kind \(o.kind) is not an N3OBS_SPAN_KIND_*") }
             guard o.start_time_unix_nano >= 0 else { throw N3ObsError(.invalidArgument, "start time is negative") }
@@ -101,6 +109,10 @@ public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Uns
                     try tracer.start(name: nameBytes, kind: UInt8(kind), parent: parent,
                                      startTime: o.start_time_unix_nano, attributes: a, links: l)
                 }
+            }
+            if let c = o.context_out {
+                let (context, ts) = try tracer.context(handle)   // live: this thread just started it
+                writeContext(c, context, tracestate: ts, remote: false)
             }
             out.pointee = OpaquePointer(bitPattern: UInt(handle))
             return N3OBS_OK

@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include <pthread.h>
+#include <stddef.h>
 
 static int all_zero(const uint8_t *p, size_t n)
 {
@@ -276,6 +277,43 @@ int main(void)
     o.parent = s;
     CHECK_ST(n3obs_span_start(&child, "c", &o), N3OBS_E_MISUSE, "start with an ended parent");
     o.parent = NULL;
+    {   /* opts.context_out: the new span's context without a second call */
+        n3obs_span_opts co = N3OBS_SPAN_OPTS_INIT;
+        n3obs_span_context got = N3OBS_SPAN_CONTEXT_INIT, want = N3OBS_SPAN_CONTEXT_INIT, remote = N3OBS_SPAN_CONTEXT_INIT;
+        n3obs_span *cs = NULL;
+        co.context_out = &got;
+        CHECK_OK(n3obs_span_start(&cs, "with context_out", &co), "start with context_out");
+        CHECK_OK(n3obs_span_get_context(cs, &want), "its context");
+        CHECK(memcmp(got.trace_id, want.trace_id, 16) == 0 && memcmp(got.span_id, want.span_id, 8) == 0 &&
+                  got.trace_flags == want.trace_flags && got.is_remote == 0 && got.size == want.size,
+              "context_out equals get_context's");
+        CHECK_OK(n3obs_span_end(cs, 0), "end it");
+        CHECK_OK(n3obs_trace_context_extract(&remote, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                                             "k=v"), "extract");
+        co.remote_parent = &remote;
+        memset(&got, 0, sizeof got);
+        got.size = sizeof got;
+        CHECK_OK(n3obs_span_start(&cs, "remote child", &co), "start a remote child with context_out");
+        CHECK(got.trace_id[0] == 0x0a && got.trace_id[15] == 0x9c && strcmp(got.tracestate, "k=v") == 0,
+              "context_out has the parent's trace id and tracestate");
+        CHECK_OK(n3obs_span_end(cs, 0), "end it");
+        co.remote_parent = NULL;
+        got.size = 0;
+        cs = (n3obs_span *)&got;
+        CHECK_ST(n3obs_span_start(&cs, "bad", &co), N3OBS_E_INVALID_ARGUMENT, "context_out->size 0 is refused");
+        CHECK(cs == NULL, "and no span is started");
+        /* A caller compiled before context_out existed: its smaller size is accepted and
+         * the field, past its struct, is never read (nor is a size that ends inside it). */
+        co.size = (uint32_t)offsetof(n3obs_span_opts, context_out);
+        CHECK_OK(n3obs_span_start(&cs, "old caller", &co), "an opts without context_out is accepted");
+        CHECK_OK(n3obs_span_end(cs, 0), "end it");
+        co.size = (uint32_t)offsetof(n3obs_span_opts, context_out) + 4;
+        CHECK_OK(n3obs_span_start(&cs, "odd size", &co), "a size ending inside context_out ignores it");
+        CHECK_OK(n3obs_span_end(cs, 0), "end it");
+        co.size = (uint32_t)offsetof(n3obs_span_opts, context_out) - 1;
+        CHECK_ST(n3obs_span_start(&cs, "small", &co), N3OBS_E_INVALID_ARGUMENT, "a smaller opts is refused");
+        n3obs_span_batch_free(drain_all());
+    }
     /* The slot is reused by a new span: the old handle must still be stale. */
     CHECK_OK(n3obs_span_start(&child, "reuse", NULL), "a new span (may reuse the slot)");
     CHECK(child != s, "a reused slot gets a new handle");

@@ -354,6 +354,8 @@ typedef struct n3o_trace_thread {
     uint32_t thread_number;  /* unique per thread, part of every scope token */
     uint64_t next_token;
     n3o_scope_entry *stack;
+    void *record_cache;      /* free span-record blocks (N3O_RECORD_BLOCK bytes), linked
+                              * through their first word; taken from the global pool */
 } n3o_trace_thread;
 
 extern __thread n3o_trace_thread *n3o_trace_tls __attribute__((tls_model("initial-exec")));
@@ -387,6 +389,27 @@ static inline uint64_t n3o_trace_rand(n3o_trace_thread *t) {
     s[2] ^= x; s[3] = n3o_rotl64(s[3], 45);
     return r;
 }
+/* Span records start as blocks of N3O_RECORD_BLOCK bytes (malloc'd; a record that grows
+ * is realloc'd). Ended records are freed on the draining thread, so blocks of that size
+ * go back to a bounded global pool (a lock-free stack: pushes by CAS, and a thread takes
+ * the whole stack at once with an exchange, so there is no ABA), from which each recording
+ * thread refills a private list: a new record is then a pointer pop, not malloc. */
+#define N3O_RECORD_BLOCK 512
+#define N3O_RECORD_POOL_MAX 4096
+void *n3o_record_refill(n3o_trace_thread *t);
+/** A block of N3O_RECORD_BLOCK bytes (uninitialized), or NULL if memory ran out. */
+static inline void *n3o_record_alloc(n3o_trace_thread *t) {
+    void **b = (void **)t->record_cache;
+    if (__builtin_expect(b != NULL, 1)) {
+        t->record_cache = *b;
+        return b;
+    }
+    return n3o_record_refill(t);
+}
+/** Gives back n blocks of N3O_RECORD_BLOCK bytes chained through their first word, from
+ *  first to last (whose link is overwritten); frees them when the pool is full. */
+void n3o_record_recycle(void *first, void *last, size_t n);
+
 /** Makes room for one more scope entry; 0 if memory ran out. Keeps n3o_exemplar_tls
  *  pointing into the (possibly moved) stack. */
 int n3o_scope_reserve(n3o_trace_thread *t);

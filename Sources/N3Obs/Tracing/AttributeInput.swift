@@ -31,11 +31,26 @@ public enum CBytes {
         return UnsafeRawBufferPointer(start: raw, count: n)
     }
 
+    /// Eight bytes at a time (unaligned loads inside the buffer), then the tail.
     @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var acc: UInt8 = 0
-        for b in bytes { acc |= b }
-        return acc < 0x80
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var acc: UInt64 = 0
+        var i = 0
+        while i + 8 <= n {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        if i < n {
+            if n >= 8 {
+                acc |= raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)   // overlaps, in bounds
+            } else {
+                while i < n { acc |= UInt64(base[i]); i += 1 }
+            }
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
     }
 }
 

@@ -71,9 +71,22 @@ public enum SpanBatchBuilder {
         guard let batch else { return }
         let base = UnsafeMutableRawPointer(batch)
         let n = Int((base + batchSize).load(as: UInt64.self))
+        // Records still of their first size go back to the pool, in one chain; grown ones
+        // are freed.
+        var first: UnsafeMutableRawPointer? = nil, last: UnsafeMutableRawPointer? = nil
+        var pooled = 0
         for i in 0..<n {
-            Glibc.free(UnsafeMutableRawPointer(bitPattern: (base + batchSize + 8 + 8 * i).load(as: UInt.self)))
+            guard let r = UnsafeMutableRawPointer(bitPattern: (base + batchSize + 8 + 8 * i).load(as: UInt.self))
+            else { continue }
+            if Int(SpanRecord.head(r).pointee.capacity) == SpanRecord.initialCapacity {
+                if let last { last.storeBytes(of: r, as: UnsafeMutableRawPointer.self) } else { first = r }
+                last = r
+                pooled += 1
+            } else {
+                Glibc.free(r)
+            }
         }
+        if let first, let last { n3o_record_recycle(first, last, pooled) }
         Glibc.free(base)
     }
 

@@ -1,3 +1,4 @@
+import CN3ObsShims
 import Glibc
 
 /// The fixed part of a sampled span's data, at the start of its record.
@@ -45,7 +46,8 @@ enum SpanRecord {
     typealias Pointer = UnsafeMutableRawPointer
 
     static let headSize = (MemoryLayout<SpanHead>.stride + 7) & ~7
-    static let initialCapacity = 512
+    /// A new record's size: a block of the recycling pool (see n3o_record_alloc).
+    static let initialCapacity = Int(N3O_RECORD_BLOCK)
     static let maxBytes = Int(UInt32.max / 2)
 
     enum Tag: UInt8 {
@@ -65,8 +67,9 @@ enum SpanRecord {
         var size: UInt32     // whole entry, aligned
     }
 
-    static func allocate() -> Pointer? {
-        guard let p = malloc(initialCapacity) else { return nil }
+    /// A new record, from the thread's pool of record blocks.
+    static func allocate(_ t: UnsafeMutablePointer<n3o_trace_thread>) -> Pointer? {
+        guard let p = n3o_record_alloc(t) else { return nil }
         p.initializeMemory(as: SpanHead.self, repeating: SpanHead(), count: 1)
         let head = p.assumingMemoryBound(to: SpanHead.self)
         head.pointee.used = UInt32(headSize)

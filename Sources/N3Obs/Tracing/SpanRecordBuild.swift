@@ -27,7 +27,8 @@ extension SpanRecord {
     static func put(_ record: Pointer, _ a: PreparedAttribute, tag: Tag, groupStart: Int,
                     count: UInt32, limit: UInt32) -> (Pointer, Placement)? {
         let used = Int(head(record).pointee.used)
-        let old = find(record, key: a.key, tag: tag, from: groupStart, to: used)
+        // No live attribute in the group: nothing to replace, no scan.
+        let old = count == 0 ? nil : find(record, key: a.key, tag: tag, from: groupStart, to: used)
         if old == nil && count >= limit { return (record, .dropped) }
         guard let (r, at) = reserve(record, a.entrySize) else { return nil }
         if let old { (r + old + 2).storeBytes(of: 1, as: UInt8.self) }   // mark dead

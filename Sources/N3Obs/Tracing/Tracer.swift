@@ -88,7 +88,7 @@ public final class Tracer: @unchecked Sendable {
 
         var record: UnsafeMutableRawPointer? = nil
         if sampled {
-            guard let r = buildRecord(name: name, kind: kind, startTime: startTime, traceHi: traceHi, traceLo: traceLo,
+            guard let r = buildRecord(t, name: name, kind: kind, startTime: startTime, traceHi: traceHi, traceLo: traceLo,
                                       spanId: spanId, parentSpan: parentSpan, remote: remote,
                                       tracestate: tracestate, attributes: attributes, links: links) else {
                 free(tracestate)
@@ -115,12 +115,12 @@ public final class Tracer: @unchecked Sendable {
         return SpanSlots.handle(index: index, generation: generation)
     }
 
-    private func buildRecord(name: UnsafeRawBufferPointer, kind: UInt8, startTime: Int64, traceHi: UInt64,
+    private func buildRecord(_ t: UnsafeMutablePointer<n3o_trace_thread>, name: UnsafeRawBufferPointer, kind: UInt8, startTime: Int64, traceHi: UInt64,
                              traceLo: UInt64, spanId: UInt64, parentSpan: UInt64, remote: Bool,
                              tracestate: UnsafeMutablePointer<CChar>?,
                              attributes: UnsafeBufferPointer<PreparedAttribute>,
                              links: UnsafeBufferPointer<PreparedLink>) -> UnsafeMutableRawPointer? {
-        guard var r = SpanRecord.allocate() else { return nil }
+        guard var r = SpanRecord.allocate(t) else { return nil }
         let h = SpanRecord.head(r)
         h.pointee.traceHi = traceHi
         h.pointee.traceLo = traceLo

@@ -16,12 +16,25 @@ extension Tracer {
     }
 
     /// One attribute (the typed setters' fast path: no array).
-    @inline(__always)
     public func setAttribute(_ handle: UInt64, _ attribute: PreparedAttribute) throws(N3ObsError) {
-        var a = attribute
-        try withUnsafePointer(to: &a) { (p) throws(N3ObsError) in
-            try setAttributes(handle, UnsafeBufferPointer(start: p, count: 1))
+        guard let slot = slots.lockLive(handle) else {
+            throw N3ObsError(.misuse, "the span has ended or never existed")
         }
+        guard let r = slot.pointee.record else { slots.unlock(slot); return }   // not sampled
+        let h = SpanRecord.head(r)
+        guard let (next, placed) = SpanRecord.put(r, attribute, tag: .attribute, groupStart: SpanRecord.headSize,
+                                                  count: h.pointee.attributeCount,
+                                                  limit: UInt32(clamping: limits.attributeCount)) else {
+            slots.unlock(slot)
+            throw N3ObsError(.noMemory, "no memory for the attributes")
+        }
+        switch placed {
+        case .added: SpanRecord.head(next).pointee.attributeCount += 1
+        case .replaced: break
+        case .dropped: SpanRecord.head(next).pointee.attributesDropped &+= 1
+        }
+        slot.pointee.record = next
+        slots.unlock(slot)
     }
 
     /// Adds an event; past the event limit it is dropped and counted.

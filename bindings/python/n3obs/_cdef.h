@@ -360,6 +360,7 @@ typedef struct n3obs_span_opts {
     size_t link_count;
     uint32_t flags;
     uint32_t reserved;
+    n3obs_span_context *context_out;
 } n3obs_span_opts;
 
 int n3obs_span_start(n3obs_span **out, const char *name, const n3obs_span_opts *opts);

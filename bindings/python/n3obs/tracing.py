@@ -220,6 +220,9 @@ def _thread_buffers() -> Tuple[Any, Any, Any, Any]:
     out = ffi.new("n3obs_span **")
     ctx = ffi.new("n3obs_span_context *")
     ctx.size = ffi.sizeof("n3obs_span_context")
+    # every start fills ctx with the new span's context (no n3obs_span_get_context at end)
+    root.context_out = ctx
+    child.context_out = ctx
     b = (root, child, out, ctx)
     _tls.b = b
     return b
@@ -236,6 +239,15 @@ def _capture_raw(h: Any) -> Optional[bytes]:
         ctx = _thread_buffers()[3]
     if _get_context(h, ctx):
         return None
+    raw = _ffi_buffer(ctx, 33)[:]
+    if raw[32]:
+        raw = raw + ffi.string(ctx.tracestate)[1:]
+    return raw
+
+
+def _started_raw(ctx: Any) -> bytes:
+    """The context n3obs_span_start just wrote to ctx (opts.context_out), as
+    _capture_raw returns it."""
     raw = _ffi_buffer(ctx, 33)[:]
     if raw[32]:
         raw = raw + ffi.string(ctx.tracestate)[1:]
@@ -486,7 +498,9 @@ def _start(name: str, context: Optional[Context], kind: Any, attributes: Attribu
         except AttributeError:
             raise TypeError(f"n3obs: span names are str, not {type(name).__name__}") from None
         if status == 0:
-            return Span(out[0], name)
+            span = Span(out[0], name)
+            span._raw = _started_raw(b[3])
+            return span
         return _start_failed(status, parent, name, context, kind, attributes, links, start_time)
     kind_value = 1 if kind is None else _kind(kind)
     try:
@@ -534,7 +548,9 @@ def _start(name: str, context: Optional[Context], kind: Any, attributes: Attribu
         opts.start_time_unix_nano = 0
     if status:
         return _start_failed(status, parent, name, context, kind, attributes, links, start_time)
-    return Span(out[0], name)
+    span = Span(out[0], name)
+    span._raw = _started_raw(b[3])
+    return span
 
 
 def _start_failed(status: int, parent: Optional[Span], name: str, context: Optional[Context],
