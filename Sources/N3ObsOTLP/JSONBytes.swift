@@ -9,6 +9,15 @@ extension Array where Element == UInt8 {
         s.withUTF8Buffer { append(contentsOf: $0) }
     }
 
+    /// A dropped-count member such as `,"droppedLinksCount":3`, left out when zero (proto3
+    /// JSON omits default values).
+    @inline(__always)
+    mutating func countMember(_ key: StaticString, _ n: UInt32) {
+        guard n > 0 else { return }
+        lit(key)
+        append(uint: UInt64(n))
+    }
+
     /// A 64-bit integer as OTLP/JSON writes it: a decimal string.
     @inline(__always)
     mutating func quoted(uint v: UInt64) {

@@ -58,10 +58,7 @@ struct TraceEncoder {
         out.lit(",\"endTimeUnixNano\":")
         out.quoted(int: s.endUnixNano)
         out.attributesMember(s.attributes)
-        if s.droppedAttributes > 0 {
-            out.lit(",\"droppedAttributesCount\":")
-            out.append(uint: UInt64(s.droppedAttributes))
-        }
+        out.countMember(",\"droppedAttributesCount\":", s.droppedAttributes)
         let events = s.events
         if !events.isEmpty {
             out.lit(",\"events\":[")
@@ -72,18 +69,12 @@ struct TraceEncoder {
                 out.lit(",\"name\":")
                 out.quotedFast(e.name)
                 out.attributesMember(e.attributes)
-                if e.droppedAttributes > 0 {
-                    out.lit(",\"droppedAttributesCount\":")
-                    out.append(uint: UInt64(e.droppedAttributes))
-                }
+                out.countMember(",\"droppedAttributesCount\":", e.droppedAttributes)
                 out.append(0x7d)
             }
             out.append(0x5d)
         }
-        if s.droppedEvents > 0 {
-            out.lit(",\"droppedEventsCount\":")
-            out.append(uint: UInt64(s.droppedEvents))
-        }
+        out.countMember(",\"droppedEventsCount\":", s.droppedEvents)
         let links = s.links
         if !links.isEmpty {
             out.lit(",\"links\":[")
@@ -98,10 +89,7 @@ struct TraceEncoder {
                     out.quotedFast(l.tracestate)
                 }
                 out.attributesMember(l.attributes)
-                if l.droppedAttributes > 0 {
-                    out.lit(",\"droppedAttributesCount\":")
-                    out.append(uint: UInt64(l.droppedAttributes))
-                }
+                out.countMember(",\"droppedAttributesCount\":", l.droppedAttributes)
                 // Whether a link's span is remote is not known: only the trace flags.
                 out.lit(",\"flags\":")
                 out.append(uint: UInt64(l.traceFlags))
@@ -109,10 +97,7 @@ struct TraceEncoder {
             }
             out.append(0x5d)
         }
-        if s.droppedLinks > 0 {
-            out.lit(",\"droppedLinksCount\":")
-            out.append(uint: UInt64(s.droppedLinks))
-        }
+        out.countMember(",\"droppedLinksCount\":", s.droppedLinks)
         out.lit(",\"status\":{")
         let code = s.statusCode
         if code != 0 {

@@ -24,15 +24,8 @@ final class StdoutExporter: Exporter {
     func exportSpans(_ batch: SpanBatchView) -> n3obs_export_result {
         for span in batch.spans {
             switch format {
-            case .text:
-                record.removeAll(keepingCapacity: true)
-                TextFormat.span(span, into: &record)
-                writer.emit(record)
-            case .json:
-                json.reset()
-                JSONLinesFormat.span(span, into: &json)
-                json.bytes.append(0x0a)
-                writer.emit(json.bytes)
+            case .text: emitText { TextFormat.span(span, into: &$0) }
+            case .json: emitJSONLine { JSONLinesFormat.span(span, into: &$0) }
             }
         }
         return finish("spans")
@@ -41,21 +34,14 @@ final class StdoutExporter: Exporter {
     func exportMetrics(_ snapshot: MetricsSnapshotView) -> n3obs_export_result {
         switch format {
         case .text:
-            record.removeAll(keepingCapacity: true)
-            TextFormat.metricsHeader(snapshot, into: &record)
-            writer.emit(record)
+            emitText { TextFormat.metricsHeader(snapshot, into: &$0) }
             for family in snapshot.families where !family.series.isEmpty {
-                record.removeAll(keepingCapacity: true)
-                TextFormat.family(family, into: &record)
-                writer.emit(record)
+                emitText { TextFormat.family(family, into: &$0) }
             }
         case .json:
             for family in snapshot.families {
                 for series in family.series {
-                    json.reset()
-                    JSONLinesFormat.series(series, of: family, time: snapshot.timeUnixNano, into: &json)
-                    json.bytes.append(0x0a)
-                    writer.emit(json.bytes)
+                    emitJSONLine { JSONLinesFormat.series(series, of: family, time: snapshot.timeUnixNano, into: &$0) }
                 }
             }
         }
@@ -64,17 +50,25 @@ final class StdoutExporter: Exporter {
 
     func exportHealth(_ report: HealthReportView) -> n3obs_export_result {
         switch format {
-        case .text:
-            record.removeAll(keepingCapacity: true)
-            TextFormat.health(report, into: &record)
-            writer.emit(record)
-        case .json:
-            json.reset()
-            JSONLinesFormat.health(report, into: &json)
-            json.bytes.append(0x0a)
-            writer.emit(json.bytes)
+        case .text: emitText { TextFormat.health(report, into: &$0) }
+        case .json: emitJSONLine { JSONLinesFormat.health(report, into: &$0) }
         }
         return finish("health")
+    }
+
+    /// Writes one text record (it ends its own lines), reusing the buffer.
+    private func emitText(_ format: (inout [UInt8]) -> Void) {
+        record.removeAll(keepingCapacity: true)
+        format(&record)
+        writer.emit(record)
+    }
+
+    /// Writes one JSON object and its newline, reusing the writer.
+    private func emitJSONLine(_ format: (inout JSONWriter) -> Void) {
+        json.reset()
+        format(&json)
+        json.bytes.append(0x0a)
+        writer.emit(json.bytes)
     }
 
     func forceFlush(timeoutMs: UInt32) -> n3obs_export_result {
