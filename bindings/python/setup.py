@@ -1,4 +1,5 @@
-"""Builds n3obs._native and bundles libn3obs.so (and its plugins) into the package.
+"""Builds n3obs._native and n3obs._hot, and bundles libn3obs.so (and its plugins) into
+the package.
 
 See n3obs/_build.py for N3OBS_LIBRARY_DIR and N3OBS_INCLUDE_DIR.
 """
@@ -40,7 +41,7 @@ class BuildExtBundlingLibrary(build_ext):
 
 
 setup(
-    cffi_modules=["n3obs/_build.py:ffibuilder"],
+    cffi_modules=["n3obs/_build.py:ffibuilder", "n3obs/_build.py:hot_ffibuilder"],
     cmdclass={"build_ext": BuildExtBundlingLibrary},
     zip_safe=False,
 )

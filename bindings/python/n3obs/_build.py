@@ -1,4 +1,8 @@
-"""cffi build script (out-of-line API mode) for n3obs._native.
+"""cffi build script (out-of-line API mode) for n3obs._native and n3obs._hot.
+
+n3obs._native declares the whole C API (_cdef.h). n3obs._hot (_hot.c) holds the calls
+made per recorded value and per span, which never block, with the GIL kept across them;
+it includes _native's types, so a series or span of one is accepted by the other.
 
 The extension is compiled against include/n3obs.h of the repository and linked to
 libn3obs.so. Where the library is taken from:
@@ -48,5 +52,37 @@ ffibuilder.set_source(
     extra_compile_args=["-O2"],
 )
 
+HOT_CDEF = """
+int n3py_counter_inc(n3obs_counter_series *s);
+int n3py_counter_add(n3obs_counter_series *s, double v);
+int n3py_gauge_set(n3obs_gauge_series *s, double v);
+int n3py_gauge_add(n3obs_gauge_series *s, double v);
+int n3py_histogram_observe(n3obs_histogram_series *s, double v);
+int n3py_summary_observe(n3obs_summary_series *s, double v);
+n3obs_span_context *n3py_span_context(void);
+n3obs_span *n3py_span_start_root(const char *name);
+n3obs_span *n3py_span_start_child(const char *name, n3obs_span *parent);
+int n3py_span_start_status(void);
+int n3py_span_end(n3obs_span *span);
+int n3py_span_set_string(n3obs_span *span, const char *key, const char *value);
+int n3py_span_set_int(n3obs_span *span, const char *key, int64_t value);
+int n3py_span_set_double(n3obs_span *span, const char *key, double value);
+int n3py_span_set_bool(n3obs_span *span, const char *key, int value);
+"""
+
+hot_ffibuilder = FFI()
+hot_ffibuilder.include(ffibuilder)
+hot_ffibuilder.cdef(HOT_CDEF)
+hot_ffibuilder.set_source(
+    "n3obs._hot",
+    (HERE / "_hot.c").read_text(),
+    include_dirs=[str(include_dir())],
+    library_dirs=[str(library_dir())],
+    libraries=["n3obs"],
+    extra_link_args=["-Wl,-rpath,$ORIGIN"],
+    extra_compile_args=["-O2"],
+)
+
 if __name__ == "__main__":
     ffibuilder.compile(verbose=True)
+    hot_ffibuilder.compile(verbose=True)

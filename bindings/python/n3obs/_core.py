@@ -1,5 +1,8 @@
 """The native library, the ABI check and the status-to-exception mapping.
 
+``lib`` is the whole C API (n3obs._native); ``hot`` the calls made per recorded value and
+per span, which keep the GIL because they never block (see _hot.c).
+
 Every other module calls C through ``lib`` and turns a failing status into an exception
 with ``check`` (or ``raise_status`` on the rare failure path of a hot function).
 """
@@ -9,6 +12,7 @@ from typing import Dict, NoReturn, Type
 
 try:
     from ._native import ffi, lib
+    from ._hot import lib as hot  # the non-blocking per-value and per-span calls
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError(
         "n3obs: the native extension could not be loaded "

@@ -18,16 +18,17 @@ from typing import (Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, 
                     Type, TypeVar, Union)
 
 from . import _lifecycle
-from ._core import check, encode, ffi, lib, make_error
+from ._core import check, encode, ffi, hot, lib, make_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _SHUTDOWN = lib.N3OBS_E_SHUTDOWN
-_counter_add = lib.n3obs_counter_add
-_gauge_set = lib.n3obs_gauge_set
-_gauge_add = lib.n3obs_gauge_add
-_histogram_observe = lib.n3obs_histogram_observe
-_summary_observe = lib.n3obs_summary_observe
+_counter_add = hot.n3py_counter_add
+_counter_inc = hot.n3py_counter_inc
+_gauge_set = hot.n3py_gauge_set
+_gauge_add = hot.n3py_gauge_add
+_histogram_observe = hot.n3py_histogram_observe
+_summary_observe = hot.n3py_summary_observe
 _perf_counter = time.perf_counter
 _NULL = ffi.NULL
 
@@ -119,6 +120,12 @@ class _CounterOps:
 
     def inc(self, amount: float = 1) -> None:
         """Adds amount (>= 0; a negative or NaN amount raises ValueError)."""
+        if amount == 1:
+            # the one-argument C function: cffi passes it without building a tuple
+            status = _counter_inc(self._s)
+            if status:
+                _failed(self, status, _counter_add, 1.0)
+            return
         status = _counter_add(self._s, amount)
         if status:
             _failed(self, status, _counter_add, amount)

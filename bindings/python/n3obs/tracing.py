@@ -19,7 +19,7 @@ from typing import (Any, Callable, Dict, List, Mapping, MutableMapping, Optional
                     Sequence, Tuple, TypeVar, Union)
 
 from . import _lifecycle
-from ._core import check, decode, encode, ffi, lib, make_error
+from ._core import check, decode, encode, ffi, hot, lib, make_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 AttributeValue = Union[str, bool, int, float, Sequence[str], Sequence[bool], Sequence[int],
@@ -33,14 +33,18 @@ _MISUSE = lib.N3OBS_E_MISUSE
 _ROOT = lib.N3OBS_SPAN_ROOT
 _NULL = ffi.NULL
 _span_start = lib.n3obs_span_start
-_span_end = lib.n3obs_span_end
-_set_str = lib.n3obs_span_set_attribute_string
-_set_int = lib.n3obs_span_set_attribute_int
-_set_double = lib.n3obs_span_set_attribute_double
-_set_bool = lib.n3obs_span_set_attribute_bool
+_start_root = hot.n3py_span_start_root
+_start_child = hot.n3py_span_start_child
+_start_status = hot.n3py_span_start_status
+_span_end_now = hot.n3py_span_end
+_set_str = hot.n3py_span_set_string
+_set_int = hot.n3py_span_set_int
+_set_double = hot.n3py_span_set_double
+_set_bool = hot.n3py_span_set_bool
 _get_context = lib.n3obs_span_get_context
 _ffi_buffer = ffi.buffer
 _from_bytes = int.from_bytes
+_new_object = object.__new__
 
 
 class SpanKind(enum.IntEnum):
@@ -208,50 +212,40 @@ _tls = threading.local()
 
 
 def _thread_buffers() -> Tuple[Any, Any, Any, Any]:
-    """Per-thread buffers reused by every start and end: n3obs_span_opts for a root span
-    and for a child (only .parent changes), the out pointer and a span context. C copies
-    what it needs before returning; the GIL is released during a call, so the buffers
-    cannot be shared between threads."""
-    root = ffi.new("n3obs_span_opts *")
-    root.size = ffi.sizeof("n3obs_span_opts")
-    root.flags = _ROOT
-    child = ffi.new("n3obs_span_opts *")
-    child.size = ffi.sizeof("n3obs_span_opts")
+    """Per-thread buffers: n3obs_span_opts for the starts that are not the common one,
+    the out pointer, the thread's span context that every start fills (n3py_span_context
+    of n3obs._hot, also opts.context_out here) and a bytes view of that context. The GIL
+    is released during n3obs._native's calls, so the buffers cannot be shared."""
+    ctx = hot.n3py_span_context()
+    opts = ffi.new("n3obs_span_opts *")
+    opts.size = ffi.sizeof("n3obs_span_opts")
+    opts.context_out = ctx
     out = ffi.new("n3obs_span **")
-    ctx = ffi.new("n3obs_span_context *")
-    ctx.size = ffi.sizeof("n3obs_span_context")
-    # every start fills ctx with the new span's context (no n3obs_span_get_context at end)
-    root.context_out = ctx
-    child.context_out = ctx
-    b = (root, child, out, ctx)
+    b = (opts, out, ctx, _ffi_buffer(ctx))
     _tls.b = b
     return b
 
 
 # n3obs_span_context: flags at 4, trace id at 8..24, span id at 24..32, tracestate from 32.
+def _raw_context(b: Tuple[Any, Any, Any, Any]) -> bytes:
+    """The context in the thread's buffer b[2] as its first 33 bytes (plus the tracestate
+    after them when there is one): one copy, turned into a SpanContext only when asked
+    for."""
+    raw = b[3][0:33]
+    if raw[32]:
+        raw = raw + ffi.string(b[2].tracestate)[1:]
+    return raw
+
+
 def _capture_raw(h: Any) -> Optional[bytes]:
-    """The span's context as the struct's first 33 bytes (plus the tracestate after them
-    when there is one): one C call and one copy, turned into a SpanContext only when
-    asked for."""
+    """The context of live span h, as _raw_context returns it (None if h is not live)."""
     try:
-        ctx = _tls.b[3]
+        b = _tls.b
     except AttributeError:
-        ctx = _thread_buffers()[3]
-    if _get_context(h, ctx):
+        b = _thread_buffers()
+    if _get_context(h, b[2]):
         return None
-    raw = _ffi_buffer(ctx, 33)[:]
-    if raw[32]:
-        raw = raw + ffi.string(ctx.tracestate)[1:]
-    return raw
-
-
-def _started_raw(ctx: Any) -> bytes:
-    """The context n3obs_span_start just wrote to ctx (opts.context_out), as
-    _capture_raw returns it."""
-    raw = _ffi_buffer(ctx, 33)[:]
-    if raw[32]:
-        raw = raw + ffi.string(ctx.tracestate)[1:]
-    return raw
+    return _raw_context(b)
 
 
 def _context_from_raw(raw: bytes) -> SpanContext:
@@ -388,7 +382,7 @@ class Span:
         if self._raw is None:
             self._raw = _capture_raw(h)
         self._h = _NULL
-        status = _span_end(h, end_time or 0)
+        status = lib.n3obs_span_end(h, end_time) if end_time else _span_end_now(h)
         if status and status != _SHUTDOWN and status != _MISUSE:
             raise make_error(status, "n3obs_span_end")
 
@@ -476,41 +470,39 @@ def get_current_context() -> Context:
     return Context(span=_get_current())
 
 
-def _start(name: str, context: Optional[Context], kind: Any, attributes: Attributes,
-           links: Optional[Sequence[Any]], start_time: Optional[int]) -> Span:
+def _start(span: Span, context: Optional[Context], kind: Any, attributes: Attributes,
+           links: Optional[Sequence[Any]], start_time: Optional[int]) -> None:
+    """Starts the C span for the not yet started ``span`` (its name is span.name): fills
+    span._h and span._raw. When the SDK is shut down the span stays a no-op."""
     try:
         b = _tls.b
     except AttributeError:
         b = _thread_buffers()
+    name = span.name
     parent = _get_current() if context is None else context.span
     if (kind is _INTERNAL and attributes is None and links is None and start_time is None
             and (parent is None or parent._h is not _NULL)
             and (parent is not None or context is None or context._c is None)):
-        # the lean path: a prepared opts struct, one C call
-        if parent is None:
-            opts = b[0]
-        else:
-            opts = b[1]
-            opts.parent = parent._h
-        out = b[2]
+        # the common start: one call of n3obs._hot
         try:
-            status = _span_start(out, name.encode(), opts)
+            bname = name.encode()
         except AttributeError:
             raise TypeError(f"n3obs: span names are str, not {type(name).__name__}") from None
-        if status == 0:
-            span = Span(out[0], name)
-            span._raw = _started_raw(b[3])
-            return span
-        return _start_failed(status, parent, name, context, kind, attributes, links, start_time)
+        h = _start_root(bname) if parent is None else _start_child(bname, parent._h)
+        if h:
+            span._h = h
+            span._raw = _raw_context(b)
+            return
+        return _start_failed(span, _start_status(), parent, context, kind, attributes, links,
+                             start_time)
     kind_value = 1 if kind is None else _kind(kind)
     try:
         bname = name.encode()
     except AttributeError:
         raise TypeError(f"n3obs: span names are str, not {type(name).__name__}") from None
-    opts, out = b[1], b[2]
+    opts, out = b[0], b[1]
     keep: list = []  # owners of every buffer the struct points to, until the call returns
     try:
-        opts.parent = _NULL  # the lean path leaves its last parent here
         if parent is not None and parent._h is not _NULL:
             opts.parent = parent._h
         elif parent is not None:  # an ended local parent: the context it saved
@@ -538,7 +530,7 @@ def _start(name: str, context: Optional[Context], kind: Any, attributes: Attribu
             opts.links, opts.link_count = arr, len(links)
         opts.start_time_unix_nano = start_time or 0
         status = _span_start(out, bname, opts)
-    finally:  # leave the shared struct as the lean path expects it
+    finally:  # leave the shared struct empty for the next start
         opts.kind = 0
         opts.parent = _NULL
         opts.remote_parent = _NULL
@@ -547,23 +539,22 @@ def _start(name: str, context: Optional[Context], kind: Any, attributes: Attribu
         opts.links, opts.link_count = _NULL, 0
         opts.start_time_unix_nano = 0
     if status:
-        return _start_failed(status, parent, name, context, kind, attributes, links, start_time)
-    span = Span(out[0], name)
-    span._raw = _started_raw(b[3])
-    return span
+        return _start_failed(span, status, parent, context, kind, attributes, links, start_time)
+    span._h = out[0]
+    span._raw = _raw_context(b)
 
 
-def _start_failed(status: int, parent: Optional[Span], name: str, context: Optional[Context],
+def _start_failed(span: Span, status: int, parent: Optional[Span], context: Optional[Context],
                   kind: Any, attributes: Attributes, links: Optional[Sequence[Any]],
-                  start_time: Optional[int]) -> Span:
+                  start_time: Optional[int]) -> None:
     if status == _NOT_INITIALIZED:
         _lifecycle.ensure_started()
-        return _start(name, context, kind, attributes, links, start_time)
+        return _start(span, context, kind, attributes, links, start_time)
     if status == _SHUTDOWN:
-        return Span(_NULL, name)
+        return  # the span stays a no-op
     if status == _MISUSE and parent is not None and parent._h is _NULL:
         # the parent ended on another thread meanwhile: use the context it saved
-        return _start(name, Context(span=parent), kind, attributes, links, start_time)
+        return _start(span, Context(span=parent), kind, attributes, links, start_time)
     raise make_error(status, "n3obs_span_start")
 
 
@@ -572,42 +563,100 @@ def start_span(name: str, context: Optional[Context] = None, kind: Any = SpanKin
                start_time: Optional[int] = None) -> Span:
     """Starts a span without making it current; its parent is context's, else the
     current span. End it with span.end() (or use it as a context manager)."""
-    return _start(name, context, kind, attributes, links, start_time)
+    span = Span(_NULL, name)
+    _start(span, context, kind, attributes, links, start_time)
+    return span
 
 
-class _CurrentSpan:
-    """start_as_current_span's result: a context manager and a decorator. Kept small: the
-    common call (a name and nothing else) stores two fields."""
+class start_as_current_span(Span):  # noqa: N801 - OpenTelemetry's name
+    """``with start_as_current_span("op") as span:`` or ``@start_as_current_span("op")``
+    on a sync or async function. An exception leaving the block is recorded on the span
+    and sets its status to ERROR, then propagates.
 
-    __slots__ = ("_name", "_opts", "_span", "_token")
+    A class rather than a function returning a context manager: the object made by the
+    call is the span the block starts, so a block costs one object and one call fewer.
+    Entered once (as with OpenTelemetry's); every call of a decorated function makes a
+    new one."""
 
-    def __init__(self, name: str, opts: Optional[tuple]) -> None:
-        # opts: None for the defaults, else (context, kind, attributes, links, start_time,
-        # record_exception, set_status_on_exception, end_on_exit)
-        self._name = name
-        self._opts = opts
+    __slots__ = ("_opts", "_token")
 
-    def __enter__(self) -> Span:
-        o = self._opts
-        if o is None:
-            span = _start(self._name, None, _INTERNAL, None, None, None)
+    def __init__(self, name: str, context: Optional[Context] = None, kind: Any = _INTERNAL,
+                 attributes: Attributes = None, links: Optional[Sequence[Any]] = None,
+                 start_time: Optional[int] = None, record_exception: bool = True,
+                 set_status_on_exception: bool = True, end_on_exit: bool = True) -> None:
+        self._h = _NULL  # not started yet: every span method is a no-op until __enter__
+        self._raw = None
+        self.name = name
+        if (context is None and kind is _INTERNAL and attributes is None and links is None
+                and start_time is None and record_exception is True
+                and set_status_on_exception is True and end_on_exit is True):
+            self._opts: Optional[tuple] = None
         else:
-            span = _start(self._name, o[0], o[1], o[2], o[3], o[4])
-        self._span = span
-        self._token = _set_current(span)
+            self._opts = (context, kind, attributes, links, start_time, record_exception,
+                          set_status_on_exception, end_on_exit)
+
+    @classmethod
+    def _with_opts(cls, name: str, opts: Optional[tuple]) -> "start_as_current_span":
+        """A new block object with the options of another (for each decorated call)."""
+        span = _new_object(cls)
+        span._h = _NULL
+        span._raw = None
+        span.name = name
+        span._opts = opts
         return span
 
+    def __enter__(self) -> Span:
+        if self._raw is not None:
+            raise RuntimeError("n3obs: a start_as_current_span(...) block can be entered "
+                               "once; call start_as_current_span again for a new span")
+        o = self._opts
+        if o is None:
+            # the common block, inlined: a root span or a child of a live current span
+            parent = _get_current()
+            try:
+                name = self.name.encode()
+            except AttributeError:
+                raise TypeError(f"n3obs: span names are str, not "
+                                f"{type(self.name).__name__}") from None
+            if parent is None:
+                h = _start_root(name)
+            elif parent._h is not _NULL:
+                h = _start_child(name, parent._h)
+            else:  # an ended parent: the general path uses the context it saved
+                h = None
+            if h:
+                self._h = h
+                try:
+                    raw = _tls.b[3][0:33]
+                except AttributeError:
+                    raw = _thread_buffers()[3][0:33]
+                self._raw = raw if not raw[32] else _raw_context(_tls.b)
+                self._token = _set_current(self)
+                return self
+            if h is None:
+                _start(self, None, _INTERNAL, None, None, None)
+            else:
+                _start_failed(self, _start_status(), parent, None, _INTERNAL, None, None, None)
+        else:
+            _start(self, o[0], o[1], o[2], o[3], o[4])
+        self._token = _set_current(self)
+        return self
+
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
-        span = self._span
         o = self._opts
         try:
-            if exc is not None and span._h is not _NULL:
+            if exc is not None and self._h is not _NULL:
                 if o is None or o[5]:
-                    span.record_exception(exc)
+                    self.record_exception(exc)
                 if o is None or o[6]:
-                    span.set_status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}")
+                    self.set_status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}")
             if o is None or o[7]:
-                span.end()
+                h = self._h
+                if h is not _NULL:  # Span.end, inlined (the context is already saved)
+                    self._h = _NULL
+                    status = _span_end_now(h)
+                    if status and status != _SHUTDOWN and status != _MISUSE:
+                        raise make_error(status, "n3obs_span_end")
         finally:
             try:
                 _reset_current(self._token)
@@ -615,36 +664,22 @@ class _CurrentSpan:
                 pass
 
     def __call__(self, func: F) -> F:
-        name, opts = self._name, self._opts
+        name, opts, again = self.name, self._opts, self._with_opts
         if asyncio.iscoroutinefunction(func):
             @functools.wraps(func)
             async def awrapper(*args: Any, **kwargs: Any) -> Any:
-                with _CurrentSpan(name, opts):
+                with again(name, opts):
                     return await func(*args, **kwargs)
             return awrapper  # type: ignore[return-value]
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _CurrentSpan(name, opts):
+            with again(name, opts):
                 return func(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
 
 
-def start_as_current_span(name: str, context: Optional[Context] = None,
-                          kind: Any = _INTERNAL, attributes: Attributes = None,
-                          links: Optional[Sequence[Any]] = None,
-                          start_time: Optional[int] = None, record_exception: bool = True,
-                          set_status_on_exception: bool = True,
-                          end_on_exit: bool = True) -> _CurrentSpan:
-    """``with start_as_current_span("op") as span:`` or ``@start_as_current_span("op")``
-    on a sync or async function. An exception leaving the block is recorded on the span
-    and sets its status to ERROR, then propagates."""
-    if (context is None and kind is _INTERNAL and attributes is None and links is None
-            and start_time is None and record_exception is True
-            and set_status_on_exception is True and end_on_exit is True):
-        return _CurrentSpan(name, None)
-    return _CurrentSpan(name, (context, kind, attributes, links, start_time, record_exception,
-                               set_status_on_exception, end_on_exit))
+_CurrentSpan = start_as_current_span
 
 
 class use_span:  # noqa: N801 - OpenTelemetry's name

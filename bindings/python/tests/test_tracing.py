@@ -213,3 +213,82 @@ def test_lean_and_general_starts_share_a_thread_safely(spans):
     late.end()
     got = by_name(spans())
     assert got["under-ended"].parent_span_id == got["p1"].span_id
+
+
+def test_a_block_object_is_entered_once_and_decorated_calls_get_new_spans(spans):
+    block = n3obs.start_as_current_span("once")
+    assert not block.is_recording()  # not started before the block
+    with block as span:
+        assert span is block and span.is_recording()
+    with pytest.raises(RuntimeError, match="entered once"):
+        with block:
+            pass
+    assert n3obs.get_current_span() is n3obs.INVALID_SPAN
+
+    @n3obs.start_as_current_span("decorated", attributes={"k": 1})
+    def f():
+        return n3obs.get_current_span()
+    first, second = f(), f()
+    assert first is not second and first.is_ended and second.is_ended
+    got = [s for s in spans() if s.name == "decorated"]
+    assert len(got) == 2 and got[0].span_id != got[1].span_id
+    assert all(s.attributes == {"k": 1} for s in got)
+
+
+def test_remote_parent_tracestate_reaches_the_lean_child(spans):
+    ctx = n3obs.extract({"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                         "tracestate": "vendor=abc,other=1"})
+    with n3obs.start_as_current_span("server", context=ctx):
+        with n3obs.start_as_current_span("lean-child") as child:
+            sc = child.get_span_context()
+    assert sc.trace_state == "vendor=abc,other=1"
+    assert sc.trace_id == 0x0af7651916cd43dd8448eb211c80319c
+    assert by_name(spans())["lean-child"].context.trace_state == "vendor=abc,other=1"
+
+
+def test_hot_calls_from_threads_while_health_callbacks_record(spans):
+    """The per-span and per-value calls keep the GIL (n3obs._hot). Health checks run on the
+    SDK's threads and call back into Python; recording from both sides at once must
+    neither deadlock nor lose anything."""
+    counter = n3obs.Counter("hot_threads_total", "Recorded from threads and checks.")
+    done = {"check": 0, "thread": 0}
+    dropped_before = n3obs.spans_dropped()
+
+    def check():
+        counter.inc()
+        with n3obs.start_as_current_span("from-check"):
+            pass
+        done["check"] += 1
+        return True
+    n3obs.health.register("records_while_checked", check)
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def work():
+        n = 0
+        while not stop.is_set() and n < 500:
+            with n3obs.start_as_current_span("from-thread") as s:
+                s.set_attribute("k", 1)
+                counter.inc()
+            n += 1
+        with lock:
+            done["thread"] += n
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(20):
+            report = n3obs.health.report()
+            assert report["records_while_checked"].status is n3obs.HealthStatus.HEALTHY
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(10)
+        n3obs.health.unregister("records_while_checked")
+    assert not any(t.is_alive() for t in threads)
+    got = spans()
+    ended = done["check"] + done["thread"]
+    assert done["check"] >= 20 and done["thread"] > 0
+    assert len(got) + n3obs.spans_dropped() - dropped_before == ended
+    assert {s.name for s in got} <= {"from-check", "from-thread"}
+    assert n3obs.collect()["hot_threads"].series[0].value == ended
