@@ -24,6 +24,8 @@ CASES = [
      ("bench_n3obs", "summary"), "prometheus-cpp", ("bench_prometheus_cpp", "summary"), 0.5),
     ("two threads, one counter", "aggregate ns per add with 2 threads vs our single-thread add",
      ("bench_n3obs", "counter_two_threads"), "n3obs 1 thread", ("bench_n3obs", "counter_add"), 0.6),
+    ("two threads, two counters", "the machine's ceiling: each thread on a counter of its own, nothing shared",
+     ("bench_n3obs", "counter_two_threads_apart"), "n3obs 1 thread", ("bench_n3obs", "counter_add"), None),
     ("two threads, one counter", "the same for prometheus-cpp (for reference)",
      ("bench_prometheus_cpp", "counter_two_threads"), "prometheus-cpp 1 thread",
      ("bench_prometheus_cpp", "counter_add"), None),

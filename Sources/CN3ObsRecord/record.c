@@ -62,14 +62,14 @@ N3O_SLOW int counter_add_slow(void *cell, double v) {
  * lane held by another thread, no lanes yet), having changed nothing. Each branch does its
  * own add, so the lane path (every thread once a second one has recorded) needs no join. */
 N3O_HOT int n3o_counter_own_add(n3o_counter_cell *cell, uint64_t n) {
-    uint32_t me = n3o_thread_id;
+    uint32_t me = n3o_thread.id;
     if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == me, 1)) {
         n3o_owner_add_u64(&cell->whole, n);
         return 1;
     }
+    /* Until lanes exist, cell->lanes is n3o_no_lanes, whose owners match no thread. */
     n3o_lane *lanes = (n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
-    if (lanes == NULL) return 0;
-    n3o_lane *lane = &lanes[me % N3O_LANES];
+    n3o_lane *lane = n3o_lane_at(lanes, n3o_thread.lane_offset);
     if (n3o_load_relaxed_u32(&lane->owner) != me) return 0;
     n3o_owner_add_u64(&lane->whole, n);
     return 1;
@@ -147,7 +147,7 @@ N3O_EXPORT int n3obs_histogram_observe(n3obs_histogram_series *series, double v)
         return histogram_observe_slow(cell, v);
     /* NaN, a thread that is not the base's writer, or a current sampled span (which
      * makes the observation an exemplar): the slow path. */
-    if (__builtin_expect((v != v) | (n3o_load_relaxed_u32(&cell->owner) != n3o_thread_id) |
+    if (__builtin_expect((v != v) | (n3o_load_relaxed_u32(&cell->owner) != n3o_thread.id) |
                              (n3o_exemplar_current() != NULL), 0))
         return histogram_observe_slow(cell, v);
     uint32_t i = n3o_histogram_bucket(cell, v);

@@ -5,7 +5,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-__thread uint32_t n3o_thread_id __attribute__((tls_model("initial-exec"))) = 0;
+__thread n3o_thread_word n3o_thread __attribute__((tls_model("initial-exec"))) = {0, 0};
+const n3o_lane n3o_no_lanes[N3O_LANES] = {[0 ... N3O_LANES - 1] = {.owner = N3O_UNCLAIMED}};
 static _Atomic uint32_t next_thread_id = 0;
 uint32_t n3o_sdk_state_word = N3O_STATE_UNINITIALIZED;
 
@@ -16,7 +17,8 @@ uint32_t n3o_assign_thread_id(void) {
     do {
         id = atomic_fetch_add_explicit(&next_thread_id, 1, memory_order_relaxed) + 1;
     } while (id == 0 || id == N3O_UNCLAIMED || id == N3O_RETIRED);
-    n3o_thread_id = id;
+    n3o_thread.lane_offset = (uint32_t)((id % N3O_LANES) * sizeof(n3o_lane));
+    n3o_thread.id = id;
     return id;
 }
 
@@ -31,7 +33,7 @@ static n3o_lane *install_lanes(n3o_counter_cell *cell) {
     n3o_lane *fresh = n3o_aligned_zalloc(64, sizeof(n3o_lane) * N3O_LANES);
     if (fresh == NULL) return NULL;
     for (int i = 0; i < N3O_LANES; i++) fresh[i].owner = N3O_UNCLAIMED;
-    n3o_lane *won = n3o_cas_ptr((void **)&cell->lanes, NULL, fresh);
+    n3o_lane *won = n3o_cas_ptr((void **)&cell->lanes, n3o_counter_no_lanes(), fresh);
     if (won != fresh) free(fresh);
     return won;
 }
@@ -44,13 +46,13 @@ void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac) 
         return;
     }
     n3o_lane *lanes = n3o_load_ptr((void *const *)&cell->lanes);
-    if (lanes == NULL) {
+    if (!n3o_counter_has_lanes(lanes)) {
         lanes = install_lanes(cell);
         if (lanes == NULL) return; /* out of memory: the update is lost, the process is not */
         /* After the lanes are visible: the old owner sees them when it comes here. */
         atomic_store_explicit((_Atomic uint32_t *)&cell->owner, N3O_RETIRED, memory_order_release);
     }
-    n3o_lane *lane = &lanes[me % N3O_LANES];
+    n3o_lane *lane = n3o_lane_at(lanes, n3o_thread.lane_offset);
     if (n3o_claim(&lane->owner, me)) {
         n3o_owner_add_u64(&lane->whole, whole);
         if (frac != 0.0) n3o_owner_add_f64(&lane->frac_bits, frac);

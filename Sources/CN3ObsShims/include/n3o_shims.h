@@ -97,13 +97,20 @@ static inline void n3o_store_f64(uint64_t *p, double v) {
  * the cache line that holds the tag stays read-only and shared among the writers' cores. */
 #define N3O_RETIRED 0xFFFFFFFEu
 
-/* The calling thread's id: 0 until assigned, then 1, 2, ... for the life of the thread.
- * initial-exec keeps the access one %fs-relative load even in a shared object. */
-extern __thread uint32_t n3o_thread_id __attribute__((tls_model("initial-exec")));
+/* The calling thread's id (0 until assigned, then 1, 2, ... for the life of the thread)
+ * and the byte offset of its counter lane, (id % N3O_LANES) * sizeof(n3o_lane). One
+ * struct, so both are read from one thread-local base; initial-exec keeps each access one
+ * %fs-relative load even in a shared object. The lane offset spares the record path the
+ * arithmetic that finds a thread's lane. */
+typedef struct n3o_thread_word {
+    uint32_t id;
+    uint32_t lane_offset;
+} n3o_thread_word;
+extern __thread n3o_thread_word n3o_thread __attribute__((tls_model("initial-exec")));
 uint32_t n3o_assign_thread_id(void);
 
 static inline uint32_t n3o_current_thread_id(void) {
-    uint32_t id = n3o_thread_id;
+    uint32_t id = n3o_thread.id;
     if (__builtin_expect(id == 0, 0)) id = n3o_assign_thread_id();
     return id;
 }
@@ -155,8 +162,21 @@ typedef struct n3o_counter_cell {
     uint32_t reserved;
     uint64_t whole;          /* whole increments, by the owner */
     uint64_t frac_bits;      /* the rest, as a double's bits, by the owner */
-    n3o_lane *lanes;         /* NULL until a second thread records */
+    n3o_lane *lanes;         /* n3o_no_lanes until a second thread records */
 } n3o_counter_cell;
+
+/* What a counter's lanes pointer holds until a second thread records: lanes nobody owns
+ * and nobody writes (read-only memory), so the record path finds "not my lane" without
+ * a NULL test, and only the slow path, which installs real lanes, tells them apart. */
+extern const n3o_lane n3o_no_lanes[N3O_LANES];
+static inline n3o_lane *n3o_counter_no_lanes(void) { return (n3o_lane *)n3o_no_lanes; }
+static inline int n3o_counter_has_lanes(const n3o_lane *lanes) {
+    return lanes != NULL && lanes != n3o_no_lanes;
+}
+/* The lane of the thread whose lane_offset is given. */
+N3O_HOT n3o_lane *n3o_lane_at(n3o_lane *lanes, uint32_t lane_offset) {
+    return (n3o_lane *)((char *)lanes + lane_offset);
+}
 
 /* Set on the overflow series' cells: records there are also counted by a self-metric. */
 #define N3O_CELL_OVERFLOW 0x1u
@@ -231,13 +251,13 @@ void n3o_counter_add_other(n3o_counter_cell *cell, uint64_t whole, double frac);
 
 /** Adds whole (exact) plus frac (>= 0, may be 0). */
 N3O_HOT void n3o_counter_add_parts(n3o_counter_cell *cell, uint64_t whole, double frac) {
-    uint32_t me = n3o_thread_id;
+    uint32_t me = n3o_thread.id;
     uint64_t *whole_cell = &cell->whole, *frac_cell = &cell->frac_bits;
     if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) != me, 0)) {
         /* Not the base's writer: its own lane when it holds one, else the slow path. */
         n3o_lane *lanes = (n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
-        n3o_lane *lane = lanes != NULL ? &lanes[me % N3O_LANES] : NULL;
-        if (lane == NULL || n3o_load_relaxed_u32(&lane->owner) != me) {
+        n3o_lane *lane = n3o_lane_at(lanes, n3o_thread.lane_offset);
+        if (n3o_load_relaxed_u32(&lane->owner) != me) {
             n3o_counter_add_other(cell, whole, frac);
             return;
         }
@@ -271,7 +291,7 @@ static inline double n3o_counter_value(const n3o_counter_cell *cell) {
     uint64_t whole = n3o_load_u64(&cell->whole);
     double frac = n3o_load_f64(&cell->frac_bits);
     const n3o_lane *lanes = (const n3o_lane *)n3o_load_ptr((void *const *)&cell->lanes);
-    if (lanes != NULL) {
+    if (n3o_counter_has_lanes(lanes)) {
         for (int i = 0; i < N3O_LANES; i++) {
             whole += n3o_load_u64(&lanes[i].whole) + n3o_load_u64(&lanes[i].shared_whole);
             frac += n3o_load_f64(&lanes[i].frac_bits) + n3o_load_f64(&lanes[i].shared_frac_bits);
@@ -321,7 +341,7 @@ N3O_HOT uint32_t n3o_histogram_bucket(const n3o_histogram_cell *cell, double v) 
 /** Records v; returns the index of its bucket (for exemplars). */
 N3O_HOT uint32_t n3o_histogram_observe(n3o_histogram_cell *cell, double v) {
     uint32_t i = n3o_histogram_bucket(cell, v);
-    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == n3o_thread_id, 1)) {
+    if (__builtin_expect(n3o_load_relaxed_u32(&cell->owner) == n3o_thread.id, 1)) {
         n3o_owner_add_u64(&cell->counts[i], 1);
         n3o_owner_add_f64(&cell->sum_bits, v);
         return i;

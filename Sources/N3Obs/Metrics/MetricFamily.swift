@@ -196,7 +196,9 @@ public final class MetricFamily: @unchecked Sendable {
             shape.type.tag | (n3o_sdk_state() == UInt32(N3O_STATE_SHUT_DOWN) ? N3O_TAG_SHUT_DOWN : 0)
         switch shape.type {
         case .counter:
-            cell.assumingMemoryBound(to: n3o_counter_cell.self).pointee.owner = N3O_UNCLAIMED
+            let c = cell.assumingMemoryBound(to: n3o_counter_cell.self)
+            c.pointee.owner = N3O_UNCLAIMED
+            c.pointee.lanes = n3o_counter_no_lanes()
         case .histogram:
             let h = cell.assumingMemoryBound(to: n3o_histogram_cell.self)
             h.pointee.owner = N3O_UNCLAIMED
