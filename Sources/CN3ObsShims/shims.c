@@ -125,8 +125,9 @@ static void trace_thread_free(void *p) {
     if (t == NULL) return;
     for (uint32_t i = 0; i < t->depth; i++) free(t->stack[i].tracestate);
     free(t->stack);
-    for (void *b = t->record_cache; b != NULL;) {
-        void *next = *(void **)b;
+    for (n3o_record_bundle *b = t->record_cache; b != NULL; t->record_next = 0) {
+        n3o_record_bundle *next = b->next;
+        for (size_t i = t->record_next; i < b->count; i++) free(b->blocks[i]);
         free(b);
         b = next;
     }
@@ -182,35 +183,52 @@ n3o_trace_thread *n3o_trace_thread_create(void) {
     return t;
 }
 
-static _Atomic(void *) record_pool_head = NULL;
+static _Atomic(n3o_record_bundle *) record_pool_head = NULL;
 static _Atomic int64_t record_pool_count = 0;   /* blocks in the global stack (may run ahead) */
 
-void *n3o_record_refill(n3o_trace_thread *t) {
-    void *list = atomic_exchange_explicit(&record_pool_head, NULL, memory_order_acquire);
-    if (list == NULL) return malloc(N3O_RECORD_BLOCK);
-    int64_t n = 0;
-    for (void *b = list; b != NULL; b = *(void **)b) n++;
-    atomic_fetch_sub_explicit(&record_pool_count, n, memory_order_relaxed);
-    t->record_cache = *(void **)list;
-    return list;
+n3o_record_bundle *n3o_record_bundle_new(size_t capacity) {
+    n3o_record_bundle *b = malloc(sizeof *b + capacity * sizeof(void *));
+    if (b != NULL) {
+        b->next = NULL;
+        b->count = 0;
+    }
+    return b;
 }
 
-void n3o_record_recycle(void *first, void *last, size_t n) {
-    if (n == 0) return;
-    int64_t before = atomic_fetch_add_explicit(&record_pool_count, (int64_t)n, memory_order_relaxed);
-    if (before + (int64_t)n > N3O_RECORD_POOL_MAX) {
-        atomic_fetch_sub_explicit(&record_pool_count, (int64_t)n, memory_order_relaxed);
-        for (void *b = first; n > 0; n--) {   /* the chain ends at last, whose link is stale */
-            void *next = n > 1 ? *(void **)b : NULL;
-            free(b);
-            b = next;
-        }
+void *n3o_record_refill(n3o_trace_thread *t) {
+    /* Drop the used-up bundles, then take the whole pool when nothing is left. */
+    n3o_record_bundle *b = t->record_cache;
+    while (b != NULL && t->record_next >= b->count) {
+        n3o_record_bundle *next = b->next;
+        free(b);
+        b = next;
+        t->record_next = 0;
+    }
+    if (b == NULL) {
+        b = atomic_exchange_explicit(&record_pool_head, NULL, memory_order_acquire);
+        int64_t n = 0;
+        for (n3o_record_bundle *x = b; x != NULL; x = x->next) n += (int64_t)x->count;
+        atomic_fetch_sub_explicit(&record_pool_count, n, memory_order_relaxed);
+    }
+    t->record_cache = b;   /* recycle never pools an empty bundle */
+    if (b == NULL) return malloc(N3O_RECORD_BLOCK);
+    return b->blocks[t->record_next++];
+}
+
+void n3o_record_recycle(n3o_record_bundle *bundle) {
+    if (bundle == NULL) return;
+    size_t n = bundle->count;
+    int64_t before = n == 0 ? 0 : atomic_fetch_add_explicit(&record_pool_count, (int64_t)n, memory_order_relaxed);
+    if (n == 0 || before + (int64_t)n > N3O_RECORD_POOL_MAX) {
+        if (n != 0) atomic_fetch_sub_explicit(&record_pool_count, (int64_t)n, memory_order_relaxed);
+        for (size_t i = 0; i < n; i++) free(bundle->blocks[i]);
+        free(bundle);
         return;
     }
-    void *head = atomic_load_explicit(&record_pool_head, memory_order_relaxed);
+    n3o_record_bundle *head = atomic_load_explicit(&record_pool_head, memory_order_relaxed);
     do {
-        *(void **)last = head;
-    } while (!atomic_compare_exchange_weak_explicit(&record_pool_head, &head, first,
+        bundle->next = head;
+    } while (!atomic_compare_exchange_weak_explicit(&record_pool_head, &head, bundle,
                                                     memory_order_release, memory_order_relaxed));
 }
 

@@ -126,7 +126,7 @@ for src in "${programs[@]}"; do
     echo "# $name: $p passed, $f failed (log: ${log#"$root"/})"
 done
 
-memcheck_programs=(test_lifecycle test_bad_input test_cardinality test_config_env)
+memcheck_programs=(test_lifecycle test_bad_input test_cardinality test_config_env test_span_pool)
 if [ "${VALGRIND:-auto}" = auto ] && [ $# -eq 0 ]; then
     if command -v valgrind >/dev/null; then
         echo "== memcheck"

@@ -364,6 +364,16 @@ typedef struct n3o_scope_entry {
     uint32_t pad;
 } n3o_scope_entry;
 
+/* Free span-record blocks travel in bundles, arrays of block pointers, so neither the
+ * draining thread that frees them nor the pool writes into a block: a block's cache lines
+ * stay as its recording thread wrote them (shared with the drainer, which only read
+ * them), and that thread's next write to them moves no data between cores. */
+typedef struct n3o_record_bundle {
+    struct n3o_record_bundle *next;
+    size_t count;
+    void *blocks[];
+} n3o_record_bundle;
+
 /** A thread's tracing state, allocated on first use and freed when the thread exits. It
  *  lives on the heap, not in TLS, because a dlopen'ed library gets little static TLS. */
 typedef struct n3o_trace_thread {
@@ -374,8 +384,8 @@ typedef struct n3o_trace_thread {
     uint32_t thread_number;  /* unique per thread, part of every scope token */
     uint64_t next_token;
     n3o_scope_entry *stack;
-    void *record_cache;      /* free span-record blocks (N3O_RECORD_BLOCK bytes), linked
-                              * through their first word; taken from the global pool */
+    n3o_record_bundle *record_cache; /* free span-record blocks taken from the global pool */
+    size_t record_next;      /* the next unused block of record_cache's first bundle */
 } n3o_trace_thread;
 
 extern __thread n3o_trace_thread *n3o_trace_tls __attribute__((tls_model("initial-exec")));
@@ -411,24 +421,27 @@ static inline uint64_t n3o_trace_rand(n3o_trace_thread *t) {
 }
 /* Span records start as blocks of N3O_RECORD_BLOCK bytes (malloc'd; a record that grows
  * is realloc'd). Ended records are freed on the draining thread, so blocks of that size
- * go back to a bounded global pool (a lock-free stack: pushes by CAS, and a thread takes
- * the whole stack at once with an exchange, so there is no ABA), from which each recording
- * thread refills a private list: a new record is then a pointer pop, not malloc. */
+ * go back, a bundle per freed batch, to a bounded global pool (a lock-free stack of
+ * bundles: pushes by CAS, and a thread takes the whole stack at once with an exchange, so
+ * there is no ABA), from which each recording thread refills its cache: a new record is
+ * then an array read, not malloc. */
 #define N3O_RECORD_BLOCK 512
 #define N3O_RECORD_POOL_MAX 4096
 void *n3o_record_refill(n3o_trace_thread *t);
 /** A block of N3O_RECORD_BLOCK bytes (uninitialized), or NULL if memory ran out. */
 static inline void *n3o_record_alloc(n3o_trace_thread *t) {
-    void **b = (void **)t->record_cache;
-    if (__builtin_expect(b != NULL, 1)) {
-        t->record_cache = *b;
-        return b;
-    }
+    n3o_record_bundle *b = t->record_cache;
+    if (__builtin_expect(b != NULL && t->record_next < b->count, 1)) return b->blocks[t->record_next++];
     return n3o_record_refill(t);
 }
-/** Gives back n blocks of N3O_RECORD_BLOCK bytes chained through their first word, from
- *  first to last (whose link is overwritten); frees them when the pool is full. */
-void n3o_record_recycle(void *first, void *last, size_t n);
+/** An empty bundle with room for `capacity` blocks, or NULL if memory ran out. */
+n3o_record_bundle *n3o_record_bundle_new(size_t capacity);
+/** Adds a block of N3O_RECORD_BLOCK bytes (the bundle has room for it). */
+static inline void n3o_record_bundle_add(n3o_record_bundle *b, void *block) {
+    b->blocks[b->count++] = block;
+}
+/** Gives the bundle and its blocks to the pool, or frees them when the pool is full. */
+void n3o_record_recycle(n3o_record_bundle *bundle);
 
 /** Makes room for one more scope entry; 0 if memory ran out. Keeps n3o_exemplar_tls
  *  pointing into the (possibly moved) stack. */

@@ -71,22 +71,19 @@ public enum SpanBatchBuilder {
         guard let batch else { return }
         let base = UnsafeMutableRawPointer(batch)
         let n = Int((base + batchSize).load(as: UInt64.self))
-        // Records still of their first size go back to the pool, in one chain; grown ones
-        // are freed.
-        var first: UnsafeMutableRawPointer? = nil, last: UnsafeMutableRawPointer? = nil
-        var pooled = 0
+        // Records still of their first size go back to the pool, in one bundle (written
+        // nowhere inside them); grown ones, and all when no bundle can be had, are freed.
+        let bundle = n3o_record_bundle_new(n)
         for i in 0..<n {
             guard let r = UnsafeMutableRawPointer(bitPattern: (base + batchSize + 8 + 8 * i).load(as: UInt.self))
             else { continue }
-            if Int(SpanRecord.head(r).pointee.capacity) == SpanRecord.initialCapacity {
-                if let last { last.storeBytes(of: r, as: UnsafeMutableRawPointer.self) } else { first = r }
-                last = r
-                pooled += 1
+            if let bundle, Int(SpanRecord.head(r).pointee.capacity) == SpanRecord.initialCapacity {
+                n3o_record_bundle_add(bundle, r)
             } else {
                 Glibc.free(r)
             }
         }
-        if let first, let last { n3o_record_recycle(first, last, pooled) }
+        n3o_record_recycle(bundle)
         Glibc.free(base)
     }
 
