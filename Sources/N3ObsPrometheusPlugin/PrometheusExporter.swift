@@ -9,7 +9,15 @@ final class PrometheusExporter: Exporter {
     private let server: ScrapeServer
 
     init(host: PluginHost, settings: PrometheusSettings) throws(PluginError) {
-        server = try ScrapeServer.start(settings: settings, source: ScrapeSource(host: host, settings: settings))
+        let source = ScrapeSource(host: host, settings: settings)
+        let limit = settings.maxConnections
+        let gate = ConnectionGate(limit: limit) { refused in
+            // The first refusal and then every 1,000th: a flood must not flood the log too.
+            if refused % 1000 == 1 {
+                source.warn("\(refused) connection(s) refused so far: \(limit) are open already (max_connections)")
+            }
+        }
+        server = try ScrapeServer.start(settings: settings, source: source, gate: gate)
         host.log(N3OBS_LOG_INFO, "serving /metrics, /healthz and /readyz on http://\(server.boundAddress)")
     }
 

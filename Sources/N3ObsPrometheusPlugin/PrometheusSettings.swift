@@ -9,10 +9,11 @@ import N3ObsPluginKit
 ///                     "password": "pw"},      N3OBS_PROMETHEUS_BASIC_AUTH_PASSWORD
 ///      "prefix": "myapp_",                    N3OBS_PROMETHEUS_PREFIX
 ///      "header_timeout_ms": 10000,            N3OBS_PROMETHEUS_HEADER_TIMEOUT_MS
-///      "max_header_bytes": 16384}             N3OBS_PROMETHEUS_MAX_HEADER_BYTES
+///      "max_header_bytes": 16384,             N3OBS_PROMETHEUS_MAX_HEADER_BYTES
+///      "max_connections": 100}                N3OBS_PROMETHEUS_MAX_CONNECTIONS
 struct PrometheusSettings: Sendable {
     static let keys: Set<String> = ["listen", "bearer_token", "basic_auth", "prefix", "header_timeout_ms",
-                                    "max_header_bytes"]
+                                    "max_header_bytes", "max_connections"]
 
     var host = "127.0.0.1"
     var port = 9464
@@ -23,6 +24,8 @@ struct PrometheusSettings: Sendable {
     var headerTimeoutMs = 10_000
     /// Request line plus headers; more is answered 400 and the connection closed.
     var maxHeaderBytes = 16 * 1024
+    /// Connections open at once; more are closed as soon as they are accepted.
+    var maxConnections = 100
 
     init() {}
 
@@ -69,6 +72,10 @@ struct PrometheusSettings: Sendable {
         if let m = try Self.int(config, "max_header_bytes", env: "N3OBS_PROMETHEUS_MAX_HEADER_BYTES") {
             guard m >= 256 else { throw PluginError("max_header_bytes must be at least 256") }
             maxHeaderBytes = m
+        }
+        if let c = try Self.int(config, "max_connections", env: "N3OBS_PROMETHEUS_MAX_CONNECTIONS") {
+            guard c >= 1 else { throw PluginError("max_connections must be at least 1") }
+            maxConnections = c
         }
     }
 

@@ -24,7 +24,8 @@ final class ScrapeServer: Sendable {
         self.boundAddress = boundAddress
     }
 
-    static func start(settings: PrometheusSettings, source: ScrapeSource) throws(PluginError) -> ScrapeServer {
+    static func start(settings: PrometheusSettings, source: ScrapeSource,
+                      gate: ConnectionGate) throws(PluginError) -> ScrapeServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let metricsPool = NIOThreadPool(numberOfThreads: 2)
         let healthPool = NIOThreadPool(numberOfThreads: 1)
@@ -46,7 +47,9 @@ final class ScrapeServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Past the cap: a failed initializer makes NIO close the new connection.
+                guard gate.admit(channel) else { return channel.eventLoop.makeFailedFuture(ConnectionGate.Refused()) }
+                return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     // Malformed or oversized requests: HTTPServerProtocolErrorHandler
                     // answers 400 and closes.

@@ -18,6 +18,9 @@ final class ScrapeSource: @unchecked Sendable {
         prefix = settings.prefix
     }
 
+    /// Logs a warning through the host (from any thread).
+    func warn(_ message: String) { host.warn(message) }
+
     enum Outcome: Sendable {
         case body(ByteBuffer)
         /// The host could not collect (shutting down): the message for a 503.

@@ -517,6 +517,42 @@ def abuse_tests():
     finally:
         b.stop()
 
+    c = Target("shapes", {"max_connections": 3})
+    try:
+        @test
+        def connection_cap():
+            """max_connections 3: a 4th connection is closed at once, the 3 open ones are served, and a new one after they close"""
+            time.sleep(0.3)   # the server has seen earlier connections (the start-up probe) close
+            held = [socket.create_connection(("127.0.0.1", c.port), timeout=10) for _ in range(3)]
+            try:
+                time.sleep(0.3)   # the server has accepted all three
+                started = time.time()
+                extra = socket.create_connection(("127.0.0.1", c.port), timeout=10)
+                try:
+                    extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    data = extra.recv(4096)
+                except ConnectionResetError:
+                    data = b""
+                extra.close()
+                # closed long before the 10 s header timeout, without an answer
+                assert data == b"" and time.time() - started < 2, (data[:60], time.time() - started)
+                held[0].sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert held[0].recv(4096).startswith(b"HTTP/1.1 200"), "an admitted connection is served"
+            finally:
+                for h in held:
+                    h.close()
+            deadline = time.time() + 5
+            while True:   # the server notices the closes
+                try:
+                    if c.get("/healthz")[0] == 200:
+                        break
+                except (ConnectionError, http.client.HTTPException):
+                    pass
+                assert time.time() < deadline, "no connection admitted after the others closed"
+                time.sleep(0.05)
+    finally:
+        c.stop()
+
 
 def env_tests():
     t = Target("env", env={"N3OBS_EXPORTERS": "prometheus", "N3OBS_PROMETHEUS_PREFIX": "env_"})
