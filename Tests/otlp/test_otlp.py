@@ -4,6 +4,7 @@ opentelemetry-proto messages (unknown fields rejected) and say what was recorded
 
 from __future__ import annotations
 
+import email.utils
 import json
 import math
 import os
@@ -191,14 +192,16 @@ def test_file_rotation(tmp_path):
 
 
 def outage_receiver(seconds, retry_after_first=False):
-    """503 for the first `seconds` after the first request, then 200."""
+    """503 for the first `seconds` after the first request, then 200. retry_after_first:
+    the first 503 carries Retry-After: True for "1", or a callable giving the value."""
     state = {}
 
     def respond(n, path, body):
         now = time.monotonic()
         start = state.setdefault("start", now)
         if now - start < seconds:
-            headers = {"Retry-After": "1"} if retry_after_first and n == 0 else {}
+            value = retry_after_first() if callable(retry_after_first) else "1"
+            headers = {"Retry-After": value} if retry_after_first and n == 0 else {}
             return 503, b'{"code":14,"message":"unavailable"}', headers
         return 200, b"{}", {}
 
@@ -229,6 +232,21 @@ def test_outage_then_recovery_loses_and_duplicates_nothing():
     # Retry-After: 1 on the first 503 was honoured.
     trace_times = [r["time"] for r in rx.requests if r["path"] == "/v1/traces"]
     assert trace_times[1] - trace_times[0] >= 0.9
+
+
+def test_retry_after_as_an_http_date_is_honoured():
+    """Retry-After may also be an HTTP-date (RFC 9110 10.2.3): the sender waits until then,
+    not its own 50 ms backoff."""
+    n = 200
+    in_3s = lambda: email.utils.formatdate(time.time() + 3, usegmt=True)  # noqa: E731
+    with Receiver(outage_receiver(0.5, retry_after_first=in_3s)) as rx:
+        result, _, _ = run_emit("load", n, OTEL_EXPORTER_OTLP_ENDPOINT=rx.endpoint,
+                                EMIT_FLUSH_MS=20000, **LOAD_ENV)
+    assert sorted(delivered_indexes(rx)) == list(range(n))
+    trace_times = [r["time"] for r in rx.requests if r["path"] == "/v1/traces"]
+    # the date has one-second resolution: at least 2 s, never the 50 ms backoff
+    assert trace_times[1] - trace_times[0] >= 1.9, trace_times[:3]
+    assert result["flush_status"] == 0
 
 
 def test_outage_beyond_buffer_drops_and_counts():
