@@ -156,27 +156,31 @@ private func setOne(_ fn: StaticString, _ span: OpaquePointer?,
     }
 }
 
-@_cdecl("n3obs_span_set_attribute_string")
+// The typed setters' checked implementations. The published n3obs_span_set_attribute_*
+// are in C (Sources/CN3ObsRecord/span_attributes.c): they do the common case themselves
+// and call these for everything else, having changed nothing.
+
+@_cdecl("n3o_span_set_attribute_string_full")
 public func cSpanSetAttributeString(_ span: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                     _ value: UnsafePointer<CChar>?) -> Int32 {
     setOne("n3obs_span_set_attribute_string", span) { () throws(N3ObsError) in try .string(key: key, value) }
 }
 
-@_cdecl("n3obs_span_set_attribute_int")
+@_cdecl("n3o_span_set_attribute_int_full")
 public func cSpanSetAttributeInt(_ span: OpaquePointer?, _ key: UnsafePointer<CChar>?, _ value: Int64) -> Int32 {
     setOne("n3obs_span_set_attribute_int", span) { () throws(N3ObsError) in
         try .scalar(key: key, type: N3OBS_VALUE_INT64, bits: UInt64(bitPattern: value))
     }
 }
 
-@_cdecl("n3obs_span_set_attribute_double")
+@_cdecl("n3o_span_set_attribute_double_full")
 public func cSpanSetAttributeDouble(_ span: OpaquePointer?, _ key: UnsafePointer<CChar>?, _ value: Double) -> Int32 {
     setOne("n3obs_span_set_attribute_double", span) { () throws(N3ObsError) in
         try .scalar(key: key, type: N3OBS_VALUE_DOUBLE, bits: value.bitPattern)
     }
 }
 
-@_cdecl("n3obs_span_set_attribute_bool")
+@_cdecl("n3o_span_set_attribute_bool_full")
 public func cSpanSetAttributeBool(_ span: OpaquePointer?, _ key: UnsafePointer<CChar>?, _ value: Int32) -> Int32 {
     setOne("n3obs_span_set_attribute_bool", span) { () throws(N3ObsError) in
         try .scalar(key: key, type: N3OBS_VALUE_BOOL, bits: value != 0 ? 1 : 0)

@@ -461,6 +461,34 @@ typedef struct n3o_span_slot {
     uint64_t pad;
 } n3o_span_slot;
 
+/* The slot table of SpanSlots (Swift): N3O_SPAN_CHUNKS chunk pointers, each NULL or
+ * N3O_SPAN_CHUNK slots; published once, before the first span exists, so that C can find a
+ * handle's slot as Swift does (CN3ObsRecord's typed attribute setters). */
+#define N3O_SPAN_CHUNK_SHIFT 12
+#define N3O_SPAN_CHUNKS 1024
+extern void *n3o_span_chunk_table;
+static inline void n3o_span_chunks_publish(void *table) { n3o_store_ptr(&n3o_span_chunk_table, table); }
+
+/* The fixed part of a sampled span's record (SpanRecord.swift, where Swift calls it
+ * SpanHead): defined here so that Swift and the C attribute setters share one layout.
+ * Field names are Swift's. */
+typedef struct n3o_span_head {
+    uint64_t traceHi, traceLo, spanId, parentSpanId;
+    int64_t startTime;
+    uint64_t startMonotonic;
+    int64_t endTime;
+    uint8_t flags, kind, parentIsRemote, statusCode;
+    uint32_t attributeCount, attributesDropped;
+    uint32_t eventCount, eventsDropped;
+    uint32_t linkCount, linksDropped;
+    /* Record offsets of the name, status description and tracestate texts; 0 = none. */
+    uint32_t nameOffset, statusOffset, tracestateOffset;
+    /* Bytes used and allocated, this head included. */
+    uint32_t used, capacity;
+    /* The attribute limit of the span and of its events and links (the tracer's). */
+    uint32_t nestedAttributeLimit;
+} n3o_span_head;
+
 static inline uint32_t n3o_load_u32(const uint32_t *p) {
     return atomic_load_explicit((const _Atomic uint32_t *)p, memory_order_acquire);
 }

@@ -1,35 +1,10 @@
 import CN3ObsShims
 import Glibc
 
-/// The fixed part of a sampled span's data, at the start of its record.
-struct SpanHead {
-    var traceHi: UInt64 = 0
-    var traceLo: UInt64 = 0
-    var spanId: UInt64 = 0
-    var parentSpanId: UInt64 = 0
-    var startTime: Int64 = 0
-    var startMonotonic: UInt64 = 0
-    var endTime: Int64 = 0
-    var flags: UInt8 = 0
-    var kind: UInt8 = 1
-    var parentIsRemote: UInt8 = 0
-    var statusCode: UInt8 = 0
-    var attributeCount: UInt32 = 0
-    var attributesDropped: UInt32 = 0
-    var eventCount: UInt32 = 0
-    var eventsDropped: UInt32 = 0
-    var linkCount: UInt32 = 0
-    var linksDropped: UInt32 = 0
-    /// Arena offsets of the name, status description and tracestate texts; 0 = none.
-    var nameOffset: UInt32 = 0
-    var statusOffset: UInt32 = 0
-    var tracestateOffset: UInt32 = 0
-    /// Bytes used and allocated, header included.
-    var used: UInt32 = 0
-    var capacity: UInt32 = 0
-    /// Attribute limit applied to this span's events and links (from the tracer's limits).
-    var nestedAttributeLimit: UInt32 = 0
-}
+/// The fixed part of a sampled span's data, at the start of its record: a C struct
+/// (n3o_span_head in n3o_shims.h), because the typed attribute setters of CN3ObsRecord
+/// append to records too.
+typealias SpanHead = n3o_span_head
 
 /// A sampled span's data in one allocation that grows by `realloc`:
 ///
@@ -58,7 +33,10 @@ enum SpanRecord {
         case link = 5
     }
 
-    /// 8 bytes at the start of every entry.
+    /// 8 bytes at the start of every entry. An attribute entry continues with the key's
+    /// length (UInt32 at 8), the string's length or the item count (UInt32 at 12), the
+    /// scalar (UInt64 at 16), the key with its NUL (at 24), then, 8-aligned, the payload.
+    /// CN3ObsRecord/span_attributes.c writes attribute entries too: keep them in step.
     struct EntryHeader {
         var tag: UInt8
         var type: UInt8      // n3obs_value_type for attributes
@@ -70,8 +48,9 @@ enum SpanRecord {
     /// A new record, from the thread's pool of record blocks.
     static func allocate(_ t: UnsafeMutablePointer<n3o_trace_thread>) -> Pointer? {
         guard let p = n3o_record_alloc(t) else { return nil }
-        p.initializeMemory(as: SpanHead.self, repeating: SpanHead(), count: 1)
+        p.initializeMemory(as: SpanHead.self, repeating: SpanHead(), count: 1)   // all zero
         let head = p.assumingMemoryBound(to: SpanHead.self)
+        head.pointee.kind = 1   // INTERNAL
         head.pointee.used = UInt32(headSize)
         head.pointee.capacity = UInt32(initialCapacity)
         return p

@@ -12,9 +12,9 @@ public final class SpanSlots: @unchecked Sendable {
     /// The one table of the process: handles outlive any tracer.
     public static let shared = SpanSlots()
 
-    static let chunkShift = 12
+    static let chunkShift = Int(N3O_SPAN_CHUNK_SHIFT)
     static let chunkSize = 1 << chunkShift
-    static let maxChunks = 1024   // 4 Mi live spans at most
+    static let maxChunks = Int(N3O_SPAN_CHUNKS)   // 4 Mi live spans at most
 
     private let chunks: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Slots handed out so far (the next never-used index).
@@ -23,6 +23,7 @@ public final class SpanSlots: @unchecked Sendable {
     private init() {
         chunks = .allocate(capacity: Self.maxChunks)
         chunks.initialize(repeating: nil, count: Self.maxChunks)
+        n3o_span_chunks_publish(UnsafeMutableRawPointer(chunks))   // for the C attribute setters
         words = UnsafeMutablePointer<UInt64>(OpaquePointer(n3o_aligned_zalloc(64, 128)!))
     }
 
