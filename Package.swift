@@ -43,7 +43,11 @@ let package = Package(
         .target(
             name: "CN3ObsRecord",
             dependencies: ["CN3ObsShims"],
-            cSettings: [.unsafeFlags(["-momit-leaf-frame-pointer", "-gdwarf-4"])]
+            cSettings: [
+                // span_start.c reads the published option and context structs.
+                .headerSearchPath("../../include"),
+                .unsafeFlags(["-momit-leaf-frame-pointer", "-gdwarf-4"]),
+            ]
         ),
         .target(
             name: "N3Obs",

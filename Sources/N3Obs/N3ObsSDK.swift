@@ -55,6 +55,7 @@ public final class N3ObsSDK: @unchecked Sendable {
             let tracer = try Tracer(sampler: settings.sampler, limits: settings.spanLimits, batch: settings.batch)
             _tracer = tracer
             // Published for the span hot path, which must not take this lock; never freed.
+            n3o_fast_start_publish(tracer.fastStartSettings)
             n3o_tracer_set(Unmanaged.passRetained(tracer).toOpaque())
             _registry = registry
             _settings = settings

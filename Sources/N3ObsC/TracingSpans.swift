@@ -57,7 +57,10 @@ func prepareLink(_ link: n3obs_link, what: String) throws(N3ObsError) -> Prepare
                         attributes: try PreparedAttribute.list(link.attributes, link.attribute_count))
 }
 
-@_cdecl("n3obs_span_start")
+// The checked implementation of n3obs_span_start, which is in C
+// (Sources/CN3ObsRecord/span_start.c): it does the common start itself and calls this for
+// everything else, having published nothing.
+@_cdecl("n3o_span_start_full")
 public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: UnsafePointer<CChar>?,
                        _ opts: UnsafePointer<n3obs_span_opts>?) -> Int32 {
     let fn: StaticString = "n3obs_span_start"

@@ -532,6 +532,20 @@ int n3o_histogram_read_exemplar(const n3o_histogram_cell *cell, uint32_t bucket,
                                 n3o_exemplar *out);
 
 /** The tracer, published once by start (a retained Swift object, never released). */
+/* What the C span start (CN3ObsRecord/span_start.c) needs of the tracer, published with
+ * it: the sampler as a parent-based flag and a root decision, and the attribute limit.
+ * ready == 0 (a sampler C does not know) sends every start to the Swift path. */
+enum { N3O_ROOT_SAMPLE_OFF = 0, N3O_ROOT_SAMPLE_ON = 1, N3O_ROOT_SAMPLE_RATIO = 2 };
+typedef struct n3o_fast_start {
+    uint32_t ready;
+    uint32_t parent_based;   /* a parent's sampled flag decides for its children */
+    uint32_t root_mode;      /* N3O_ROOT_SAMPLE_* for spans without a parent (or all spans) */
+    uint32_t attribute_limit;
+    uint64_t ratio_bound;    /* RATIO: sampled when the trace id's low 64 bits are below */
+} n3o_fast_start;
+extern n3o_fast_start n3o_fast_start_settings;
+/* Set once, before the tracer is published (n3o_tracer_set orders it for readers). */
+static inline void n3o_fast_start_publish(n3o_fast_start settings) { n3o_fast_start_settings = settings; }
 extern void *n3o_tracer_word;
 static inline void *n3o_tracer_get(void) { return n3o_load_ptr(&n3o_tracer_word); }
 static inline void n3o_tracer_set(void *t) { n3o_store_ptr(&n3o_tracer_word, t); }

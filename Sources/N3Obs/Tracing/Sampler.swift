@@ -1,3 +1,5 @@
+import CN3ObsShims
+
 /// OpenTelemetry's built-in samplers, chosen by OTEL_TRACES_SAMPLER.
 ///
 /// A decision is a pure function of the parent and the trace id, so the same trace id
@@ -32,6 +34,28 @@ public enum Sampler: Sendable, Equatable {
             case .local(let sampled), .remote(let sampled): return sampled
             }
         }
+    }
+
+    /// This sampler for the C span start (n3o_fast_start): nil when C cannot express it.
+    var fastStart: (parentBased: Bool, rootMode: Int32, ratioBound: UInt64)? {
+        switch self {
+        case .alwaysOn: return (false, Int32(N3O_ROOT_SAMPLE_ON), 0)
+        case .alwaysOff: return (false, Int32(N3O_ROOT_SAMPLE_OFF), 0)
+        case .traceIdRatio(let ratio): return (false, Self.rootMode(ratio), Self.bound(ratio))
+        case .parentBased(let root):
+            guard let r = root.fastStart, !r.parentBased else { return nil }
+            return (true, r.rootMode, r.ratioBound)
+        }
+    }
+
+    private static func rootMode(_ ratio: Double) -> Int32 {
+        if ratio >= 1 { return Int32(N3O_ROOT_SAMPLE_ON) }
+        if !(ratio > 0) { return Int32(N3O_ROOT_SAMPLE_OFF) }
+        return Int32(N3O_ROOT_SAMPLE_RATIO)
+    }
+
+    private static func bound(_ ratio: Double) -> UInt64 {
+        ratio > 0 && ratio < 1 ? UInt64(ratio * 18446744073709551616.0) : 0
     }
 
     @inline(__always)

@@ -117,3 +117,10 @@ public final class SpanSlots: @unchecked Sendable {
     @inline(__always)
     static func index(of handle: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: handle) - 1 }
 }
+
+/// A free slot's index + 1, or 0 when the table is full or memory ran out: for the C span
+/// start (CN3ObsRecord/span_start.c), which fills the slot itself.
+@_cdecl("n3o_span_slot_acquire")
+public func n3oSpanSlotAcquire() -> UInt32 {
+    SpanSlots.shared.acquire().map { $0 + 1 } ?? 0
+}

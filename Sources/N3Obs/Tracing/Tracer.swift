@@ -25,6 +25,13 @@ public final class Tracer: @unchecked Sendable {
         self.queue = queue
     }
 
+    /// What the C span start needs (published with the tracer; see n3o_fast_start).
+    public var fastStartSettings: n3o_fast_start {
+        guard let f = sampler.fastStart else { return n3o_fast_start() }   // ready 0: Swift only
+        return n3o_fast_start(ready: 1, parent_based: f.parentBased ? 1 : 0, root_mode: UInt32(f.rootMode),
+                              attribute_limit: UInt32(clamping: limits.attributeCount), ratio_bound: f.ratioBound)
+    }
+
     /// How a span starts.
     public enum ParentChoice {
         /// The thread's current span, if any.

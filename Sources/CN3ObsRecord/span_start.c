@@ -1,0 +1,217 @@
+/*
+ * n3obs_span_start, defined in C for the reason record.c gives, with the same shape: the
+ * common start is done here whole; anything else goes, with nothing published, to the
+ * checked Swift implementation (n3o_span_start_full in Sources/N3ObsC/TracingSpans.swift).
+ *
+ * The common start: the SDK runs with a sampler C knows (n3o_fast_start), the name is
+ * ASCII and fits the record's first block, the options are absent or give at most a kind,
+ * a live parent span or N3OBS_SPAN_ROOT, and an output context; the parent (that span, or
+ * else the thread's current span) carries no tracestate. The span is built as
+ * Tracer.start builds it: ids from the thread's generator, the sampler's decision, for a
+ * sampled span a record (SpanRecord's layout: the head, then the name as a text entry),
+ * and a slot from SpanSlots (n3o_span_slot_acquire) filled under its lock.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "n3obs.h"
+#include "n3o_record.h"
+#include "n3o_shims.h"
+
+int n3o_span_start_full(n3obs_span **out, const char *name, const n3obs_span_opts *opts);
+uint32_t n3o_span_slot_acquire(void);   /* SpanSlots.swift: index + 1, or 0 */
+
+#define TAG_TEXT 1   /* SpanRecord.Tag.text */
+
+static inline size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static inline void store_be64(uint8_t *p, uint64_t v) {
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, 8);
+}
+
+/* The length of s if it is ASCII of at most limit bytes, else SIZE_MAX. */
+static inline size_t ascii_length(const char *s, size_t limit) {
+    size_t n = strnlen(s, limit + 1);
+    if (n > limit) return SIZE_MAX;
+    uint64_t acc = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    if (i < n && n >= 8) {
+        memcpy(&w, s + n - 8, 8);
+        acc |= w;
+    } else {
+        for (; i < n; i++) acc |= (uint8_t)s[i];
+    }
+    return (acc & 0x8080808080808080ull) == 0 ? n : SIZE_MAX;
+}
+
+static inline n3o_span_slot *slot_at(uint32_t index) {
+    void **table = n3o_load_ptr((void *const *)&n3o_span_chunk_table);
+    if (table == NULL || (index >> N3O_SPAN_CHUNK_SHIFT) >= N3O_SPAN_CHUNKS) return NULL;
+    n3o_span_slot *base = n3o_load_ptr(&table[index >> N3O_SPAN_CHUNK_SHIFT]);
+    return base == NULL ? NULL : base + (index & ((1u << N3O_SPAN_CHUNK_SHIFT) - 1));
+}
+
+typedef struct parent_ids {
+    int present;
+    int sampled;
+    uint64_t trace_hi, trace_lo, span_id;
+} parent_ids;
+
+/* The ids of a live parent handle; 0 (defer) when it is stale or carries a tracestate. */
+static int read_parent(n3obs_span *parent, parent_ids *p) {
+    uint64_t handle = (uint64_t)(uintptr_t)parent;
+    uint32_t low = (uint32_t)handle, generation = (uint32_t)(handle >> 32);
+    if (low == 0 || (generation & 1) == 0) return 0;
+    n3o_span_slot *slot = slot_at(low - 1);
+    if (slot == NULL || n3o_load_u32(&slot->generation) != generation) return 0;
+    int ok = 0;
+    n3o_spin_lock(&slot->lock);
+    if (slot->generation == generation) {
+        const n3o_span_head *head = slot->record;
+        if (head != NULL ? head->tracestateOffset == 0 : slot->tracestate == NULL) {
+            p->present = 1;
+            p->sampled = (slot->flags & 1) != 0;
+            p->trace_hi = slot->trace_hi;
+            p->trace_lo = slot->trace_lo;
+            p->span_id = slot->span_id;
+            ok = 1;
+        }
+    }
+    n3o_spin_unlock(&slot->lock);
+    return ok;
+}
+
+/* A sampled span's record: the head and the name; NULL if memory ran out. */
+static char *build_record(n3o_trace_thread *t, const parent_ids *parent, uint64_t trace_hi, uint64_t trace_lo,
+                          uint64_t span_id, uint8_t kind, const char *name, size_t name_length,
+                          uint32_t attribute_limit) {
+    char *r = n3o_record_alloc(t);
+    if (r == NULL) return NULL;
+    n3o_span_head *h = (n3o_span_head *)r;
+    memset(h, 0, sizeof *h);
+    h->traceHi = trace_hi;
+    h->traceLo = trace_lo;
+    h->spanId = span_id;
+    h->parentSpanId = parent->present ? parent->span_id : 0;
+    h->flags = 1;
+    h->kind = kind;
+    uint64_t monotonic = n3o_monotonic_ns();
+    h->startMonotonic = monotonic;
+    h->startTime = n3o_realtime_at(monotonic);
+    h->nestedAttributeLimit = attribute_limit;
+    uint32_t at = (uint32_t)align8(sizeof *h);
+    uint32_t size = (uint32_t)align8(8 + 4 + name_length + 1);
+    uint32_t length = (uint32_t)name_length;
+    char *e = r + at;
+    e[0] = TAG_TEXT;
+    e[1] = e[2] = e[3] = 0;
+    memcpy(e + 4, &size, 4);
+    memcpy(e + 8, &length, 4);
+    memcpy(e + 12, name, name_length);
+    e[12 + name_length] = 0;
+    h->nameOffset = at;
+    h->used = at + size;
+    h->capacity = N3O_RECORD_BLOCK;
+    return r;
+}
+
+/* Does the common start (see the top of the file) and returns 1, or returns 0 having
+ * published nothing. */
+static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts *opts) {
+    const n3o_fast_start *cfg = &n3o_fast_start_settings;
+    if (out == NULL || name == NULL || n3o_sdk_state() != N3O_STATE_RUNNING || !cfg->ready) return 0;
+    uint8_t kind = N3OBS_SPAN_KIND_INTERNAL;
+    int root = 0;
+    n3obs_span *parent_handle = NULL;
+    n3obs_span_context *context_out = NULL;
+    if (opts != NULL) {
+        if (opts->size < sizeof *opts || opts->remote_parent != NULL || opts->start_time_unix_nano != 0 ||
+            opts->attribute_count != 0 || opts->link_count != 0 || opts->kind < 0 || opts->kind > 5)
+            return 0;
+        if (opts->kind != 0) kind = (uint8_t)opts->kind;
+        parent_handle = opts->parent;
+        root = (opts->flags & N3OBS_SPAN_ROOT) != 0;
+        context_out = opts->context_out;
+        if (context_out != NULL && context_out->size < offsetof(n3obs_span_context, tracestate)) return 0;
+    }
+    size_t name_length = ascii_length(name, N3OBS_MAX_SPAN_NAME_LEN);
+    if (name_length == SIZE_MAX ||
+        align8(sizeof(n3o_span_head)) + align8(8 + 4 + name_length + 1) > N3O_RECORD_BLOCK)
+        return 0;
+    n3o_trace_thread *t = n3o_trace_thread_get();
+    if (t == NULL) return 0;
+
+    parent_ids parent = {0, 0, 0, 0, 0};
+    if (parent_handle != NULL) {
+        if (!read_parent(parent_handle, &parent)) return 0;
+    } else if (!root && t->depth > 0) {   /* the thread's current span */
+        const n3o_scope_entry *top = &t->stack[t->depth - 1];
+        if (top->tracestate != NULL) return 0;
+        parent.present = 1;
+        parent.sampled = (top->flags & 1) != 0;
+        parent.trace_hi = top->trace_hi;
+        parent.trace_lo = top->trace_lo;
+        parent.span_id = top->span_id;
+    }
+
+    uint64_t trace_hi = parent.trace_hi, trace_lo = parent.trace_lo, span_id;
+    if (!parent.present) {
+        do {
+            trace_hi = n3o_trace_rand(t);
+            trace_lo = n3o_trace_rand(t);
+        } while ((trace_hi | trace_lo) == 0);
+    }
+    do span_id = n3o_trace_rand(t);
+    while (span_id == 0);
+    int sampled;
+    if (parent.present && cfg->parent_based) sampled = parent.sampled;
+    else if (cfg->root_mode == N3O_ROOT_SAMPLE_RATIO) sampled = trace_lo < cfg->ratio_bound;
+    else sampled = cfg->root_mode == N3O_ROOT_SAMPLE_ON;
+
+    char *record = NULL;
+    if (sampled) {
+        record = build_record(t, &parent, trace_hi, trace_lo, span_id, kind, name, name_length,
+                              cfg->attribute_limit);
+        if (record == NULL) return 0;
+    }
+    uint32_t index1 = n3o_span_slot_acquire();
+    n3o_span_slot *slot = index1 == 0 ? NULL : slot_at(index1 - 1);
+    if (slot == NULL) {   /* table full (or memory): the Swift path says so */
+        free(record);
+        return 0;
+    }
+    n3o_spin_lock(&slot->lock);
+    slot->trace_hi = trace_hi;
+    slot->trace_lo = trace_lo;
+    slot->span_id = span_id;
+    slot->flags = sampled ? 1 : 0;
+    slot->record = record;
+    slot->tracestate = NULL;
+    uint32_t generation = slot->generation + 1;
+    n3o_store_u32(&slot->generation, generation);
+    n3o_spin_unlock(&slot->lock);
+
+    if (context_out != NULL) {
+        n3obs_span_context v;
+        memset(&v, 0, sizeof v);
+        v.size = context_out->size;
+        v.trace_flags = sampled ? N3OBS_TRACE_FLAG_SAMPLED : 0;
+        store_be64(v.trace_id, trace_hi);
+        store_be64(v.trace_id + 8, trace_lo);
+        store_be64(v.span_id, span_id);
+        memcpy(context_out, &v, context_out->size < sizeof v ? context_out->size : sizeof v);
+    }
+    *out = (n3obs_span *)(uintptr_t)(((uint64_t)generation << 32) | index1);
+    return 1;
+}
+
+int n3obs_span_start(n3obs_span **out, const char *name, const n3obs_span_opts *opts) {
+    if (__builtin_expect(start_span(out, name, opts), 1)) return N3OBS_OK;
+    return n3o_span_start_full(out, name, opts);
+}
