@@ -15,12 +15,10 @@
  */
 #include <string.h>
 
+#include "n3obs.h"
 #include "n3o_record.h"
 #include "n3o_shims.h"
-
-#define N3O_EXPORT __attribute__((visibility("default")))
-
-typedef struct n3obs_span n3obs_span;
+#include "span_common.h"
 
 /* The checked implementations (Swift, @_cdecl, hidden by the version script). */
 int n3o_span_set_attribute_string_full(n3obs_span *span, const char *key, const char *value);
@@ -28,60 +26,13 @@ int n3o_span_set_attribute_int_full(n3obs_span *span, const char *key, int64_t v
 int n3o_span_set_attribute_double_full(n3obs_span *span, const char *key, double value);
 int n3o_span_set_attribute_bool_full(n3obs_span *span, const char *key, int value);
 
-/* include/n3obs.h's limits and value types (not included here: its declarations of the
- * functions below carry attributes the definitions need not repeat). */
-#define MAX_KEY_LENGTH 1024
-#define MAX_VALUE_LENGTH 65536
-enum { VALUE_STRING = 1, VALUE_INT64 = 2, VALUE_DOUBLE = 3, VALUE_BOOL = 4 };
 /* SpanRecord.Tag.attribute, and the fixed part of an attribute entry before its key. */
 #define TAG_ATTRIBUTE 2
 #define ENTRY_FIXED 24
 
-static inline size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
-
-/* The length of the NUL-terminated s if it is ASCII and min..limit bytes long, else
- * SIZE_MAX (the Swift path then says what is wrong, or validates the UTF-8). */
-static inline size_t ascii_length(const char *s, size_t min, size_t limit) {
-    size_t n = strnlen(s, limit + 1);
-    if (n < min || n > limit) return SIZE_MAX;
-    uint64_t acc = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        acc |= w;
-    }
-    if (i < n) {   /* the rest, with loads that overlap what was read but not go past it */
-        if (n >= 8) {
-            memcpy(&w, s + n - 8, 8);
-            acc |= w;
-        } else if (n >= 4) {
-            uint32_t a, b;
-            memcpy(&a, s, 4);
-            memcpy(&b, s + n - 4, 4);
-            acc |= a | b;
-        } else {
-            for (; i < n; i++) acc |= (uint8_t)s[i];
-        }
-    }
-    return (acc & 0x8080808080808080ull) == 0 ? n : SIZE_MAX;
-}
-
-/* The slot of a live handle, or NULL (stale, never existed, or not a handle). */
-static inline n3o_span_slot *live_slot(uint64_t handle) {
-    uint32_t low = (uint32_t)handle, generation = (uint32_t)(handle >> 32);
-    if (low == 0 || (generation & 1) == 0) return NULL;
-    uint32_t index = low - 1, chunk = index >> N3O_SPAN_CHUNK_SHIFT;
-    void **table = n3o_load_ptr((void *const *)&n3o_span_chunk_table);
-    if (table == NULL || chunk >= N3O_SPAN_CHUNKS) return NULL;
-    n3o_span_slot *base = n3o_load_ptr(&table[chunk]);
-    if (base == NULL) return NULL;
-    n3o_span_slot *slot = base + (index & ((1u << N3O_SPAN_CHUNK_SHIFT) - 1));
-    return n3o_load_u32(&slot->generation) == generation ? slot : NULL;
-}
-
 /* True when the record holds a live span attribute with this key. */
 static int has_attribute(const char *record, uint32_t used, const char *key, size_t length) {
-    uint32_t at = (uint32_t)align8(sizeof(n3o_span_head));
+    uint32_t at = (uint32_t)n3o_align8(sizeof(n3o_span_head));
     while (at < used) {
         const char *e = record + at;
         uint32_t size, key_length;
@@ -98,16 +49,16 @@ static int has_attribute(const char *record, uint32_t used, const char *key, siz
  * nothing. value: a string attribute's text, or NULL for a scalar. */
 static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64_t scalar, const char *value) {
     if (span == NULL || key == NULL || n3o_sdk_state() != N3O_STATE_RUNNING) return 0;
-    size_t key_length = ascii_length(key, 1, MAX_KEY_LENGTH);
+    size_t key_length = n3o_ascii_length(key, 1, N3OBS_MAX_ATTRIBUTE_KEY_LEN);
     if (key_length == SIZE_MAX) return 0;
     size_t value_length = 0;
-    if (type == VALUE_STRING) {
+    if (type == N3OBS_VALUE_STRING) {
         if (value == NULL) return 0;
-        value_length = ascii_length(value, 0, MAX_VALUE_LENGTH);
+        value_length = n3o_ascii_length(value, 0, N3OBS_MAX_ATTRIBUTE_VALUE_LEN);
         if (value_length == SIZE_MAX) return 0;
     }
     uint64_t handle = (uint64_t)(uintptr_t)span;
-    n3o_span_slot *slot = live_slot(handle);
+    n3o_span_slot *slot = n3o_span_live_slot(handle);
     if (slot == NULL) return 0;
     n3o_spin_lock(&slot->lock);
     if (slot->generation != (uint32_t)(handle >> 32)) goto defer;   /* ended meanwhile */
@@ -120,8 +71,8 @@ static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64
     uint32_t count = head->attributeCount, used = head->used;
     if (count >= head->nestedAttributeLimit) goto defer;   /* dropped and counted there */
     if (count > 0 && has_attribute(record, used, key, key_length)) goto defer;   /* replaced there */
-    size_t fixed = align8(ENTRY_FIXED + key_length + 1);
-    size_t size = type == VALUE_STRING ? align8(fixed + value_length + 1) : fixed;
+    size_t fixed = n3o_align8(ENTRY_FIXED + key_length + 1);
+    size_t size = type == N3OBS_VALUE_STRING ? n3o_align8(fixed + value_length + 1) : fixed;
     if ((size_t)used + size > head->capacity) goto defer;   /* the record grows there */
 
     char *e = record + used;
@@ -136,7 +87,7 @@ static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64
     memcpy(e + 16, &scalar, 8);
     memcpy(e + ENTRY_FIXED, key, key_length);
     e[ENTRY_FIXED + key_length] = 0;
-    if (type == VALUE_STRING) {
+    if (type == N3OBS_VALUE_STRING) {
         memcpy(e + fixed, value, value_length);
         e[fixed + value_length] = 0;
     }
@@ -150,24 +101,24 @@ defer:
     return 0;
 }
 
-N3O_EXPORT int n3obs_span_set_attribute_string(n3obs_span *span, const char *key, const char *value) {
-    if (__builtin_expect(put_attribute(span, key, VALUE_STRING, 0, value), 1)) return 0;
+int n3obs_span_set_attribute_string(n3obs_span *span, const char *key, const char *value) {
+    if (__builtin_expect(put_attribute(span, key, N3OBS_VALUE_STRING, 0, value), 1)) return N3OBS_OK;
     return n3o_span_set_attribute_string_full(span, key, value);
 }
 
-N3O_EXPORT int n3obs_span_set_attribute_int(n3obs_span *span, const char *key, int64_t value) {
-    if (__builtin_expect(put_attribute(span, key, VALUE_INT64, (uint64_t)value, NULL), 1)) return 0;
+int n3obs_span_set_attribute_int(n3obs_span *span, const char *key, int64_t value) {
+    if (__builtin_expect(put_attribute(span, key, N3OBS_VALUE_INT64, (uint64_t)value, NULL), 1)) return N3OBS_OK;
     return n3o_span_set_attribute_int_full(span, key, value);
 }
 
-N3O_EXPORT int n3obs_span_set_attribute_double(n3obs_span *span, const char *key, double value) {
+int n3obs_span_set_attribute_double(n3obs_span *span, const char *key, double value) {
     uint64_t bits;
     memcpy(&bits, &value, 8);
-    if (__builtin_expect(put_attribute(span, key, VALUE_DOUBLE, bits, NULL), 1)) return 0;
+    if (__builtin_expect(put_attribute(span, key, N3OBS_VALUE_DOUBLE, bits, NULL), 1)) return N3OBS_OK;
     return n3o_span_set_attribute_double_full(span, key, value);
 }
 
-N3O_EXPORT int n3obs_span_set_attribute_bool(n3obs_span *span, const char *key, int value) {
-    if (__builtin_expect(put_attribute(span, key, VALUE_BOOL, value != 0, NULL), 1)) return 0;
+int n3obs_span_set_attribute_bool(n3obs_span *span, const char *key, int value) {
+    if (__builtin_expect(put_attribute(span, key, N3OBS_VALUE_BOOL, value != 0, NULL), 1)) return N3OBS_OK;
     return n3o_span_set_attribute_bool_full(span, key, value);
 }

@@ -18,43 +18,16 @@
 #include "n3obs.h"
 #include "n3o_record.h"
 #include "n3o_shims.h"
+#include "span_common.h"
 
 int n3o_span_start_full(n3obs_span **out, const char *name, const n3obs_span_opts *opts);
 uint32_t n3o_span_slot_acquire(void);   /* SpanSlots.swift: index + 1, or 0 */
 
 #define TAG_TEXT 1   /* SpanRecord.Tag.text */
 
-static inline size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
-
 static inline void store_be64(uint8_t *p, uint64_t v) {
     v = __builtin_bswap64(v);
     memcpy(p, &v, 8);
-}
-
-/* The length of s if it is ASCII of at most limit bytes, else SIZE_MAX. */
-static inline size_t ascii_length(const char *s, size_t limit) {
-    size_t n = strnlen(s, limit + 1);
-    if (n > limit) return SIZE_MAX;
-    uint64_t acc = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        acc |= w;
-    }
-    if (i < n && n >= 8) {
-        memcpy(&w, s + n - 8, 8);
-        acc |= w;
-    } else {
-        for (; i < n; i++) acc |= (uint8_t)s[i];
-    }
-    return (acc & 0x8080808080808080ull) == 0 ? n : SIZE_MAX;
-}
-
-static inline n3o_span_slot *slot_at(uint32_t index) {
-    void **table = n3o_load_ptr((void *const *)&n3o_span_chunk_table);
-    if (table == NULL || (index >> N3O_SPAN_CHUNK_SHIFT) >= N3O_SPAN_CHUNKS) return NULL;
-    n3o_span_slot *base = n3o_load_ptr(&table[index >> N3O_SPAN_CHUNK_SHIFT]);
-    return base == NULL ? NULL : base + (index & ((1u << N3O_SPAN_CHUNK_SHIFT) - 1));
 }
 
 typedef struct parent_ids {
@@ -66,10 +39,9 @@ typedef struct parent_ids {
 /* The ids of a live parent handle; 0 (defer) when it is stale or carries a tracestate. */
 static int read_parent(n3obs_span *parent, parent_ids *p) {
     uint64_t handle = (uint64_t)(uintptr_t)parent;
-    uint32_t low = (uint32_t)handle, generation = (uint32_t)(handle >> 32);
-    if (low == 0 || (generation & 1) == 0) return 0;
-    n3o_span_slot *slot = slot_at(low - 1);
-    if (slot == NULL || n3o_load_u32(&slot->generation) != generation) return 0;
+    uint32_t generation = (uint32_t)(handle >> 32);
+    n3o_span_slot *slot = n3o_span_live_slot(handle);
+    if (slot == NULL) return 0;
     int ok = 0;
     n3o_spin_lock(&slot->lock);
     if (slot->generation == generation) {
@@ -105,8 +77,8 @@ static char *build_record(n3o_trace_thread *t, const parent_ids *parent, uint64_
     h->startMonotonic = monotonic;
     h->startTime = n3o_realtime_at(monotonic);
     h->nestedAttributeLimit = attribute_limit;
-    uint32_t at = (uint32_t)align8(sizeof *h);
-    uint32_t size = (uint32_t)align8(8 + 4 + name_length + 1);
+    uint32_t at = (uint32_t)n3o_align8(sizeof *h);
+    uint32_t size = (uint32_t)n3o_align8(8 + 4 + name_length + 1);
     uint32_t length = (uint32_t)name_length;
     char *e = r + at;
     e[0] = TAG_TEXT;
@@ -140,9 +112,9 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
         context_out = opts->context_out;
         if (context_out != NULL && context_out->size < offsetof(n3obs_span_context, tracestate)) return 0;
     }
-    size_t name_length = ascii_length(name, N3OBS_MAX_SPAN_NAME_LEN);
+    size_t name_length = n3o_ascii_length(name, 0, N3OBS_MAX_SPAN_NAME_LEN);
     if (name_length == SIZE_MAX ||
-        align8(sizeof(n3o_span_head)) + align8(8 + 4 + name_length + 1) > N3O_RECORD_BLOCK)
+        n3o_align8(sizeof(n3o_span_head)) + n3o_align8(8 + 4 + name_length + 1) > N3O_RECORD_BLOCK)
         return 0;
     n3o_trace_thread *t = n3o_trace_thread_get();
     if (t == NULL) return 0;
@@ -181,7 +153,7 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
         if (record == NULL) return 0;
     }
     uint32_t index1 = n3o_span_slot_acquire();
-    n3o_span_slot *slot = index1 == 0 ? NULL : slot_at(index1 - 1);
+    n3o_span_slot *slot = index1 == 0 ? NULL : n3o_span_slot_at(index1 - 1);
     if (slot == NULL) {   /* table full (or memory): the Swift path says so */
         free(record);
         return 0;
