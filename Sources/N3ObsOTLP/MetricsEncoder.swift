@@ -107,28 +107,17 @@ struct MetricsEncoder {
             attributes(s, of: f, into: &out)
             switch type {
             case .counter, .info:
-                out.lit(",\"startTimeUnixNano\":")
-                out.quoted(int: s.createdUnixNano)
-                out.lit(",\"timeUnixNano\":")
-                out.quoted(int: now)
+                times(s, now: now, cumulative: true, into: &out)
                 out.lit(",\"asDouble\":")
                 if case .info = type { out.otlpDouble(1) } else { out.otlpDouble(s.value) }
             case .gauge:
-                out.lit(",\"timeUnixNano\":")
-                out.quoted(int: now)
+                times(s, now: now, cumulative: false, into: &out)
                 out.lit(",\"asDouble\":")
                 out.otlpDouble(s.value)
             case .histogram:
                 histogramPoint(s, now: now, into: &out)
             case .summary:
-                out.lit(",\"startTimeUnixNano\":")
-                out.quoted(int: s.createdUnixNano)
-                out.lit(",\"timeUnixNano\":")
-                out.quoted(int: now)
-                out.lit(",\"count\":")
-                out.quoted(uint: s.count)
-                out.lit(",\"sum\":")
-                out.otlpDouble(s.sum)
+                countAndSum(s, now: now, into: &out)
                 out.lit(",\"quantileValues\":[")
                 for (k, q) in s.quantiles.enumerated() {
                     if k > 0 { out.append(0x2c) }
@@ -172,15 +161,28 @@ struct MetricsEncoder {
         out.append(0x5d)
     }
 
-    private static func histogramPoint(_ s: SeriesView, now: Int64, into out: inout [UInt8]) {
-        out.lit(",\"startTimeUnixNano\":")
-        out.quoted(int: s.createdUnixNano)
+    /// `,"startTimeUnixNano":...` (cumulative points only: counters, histograms, summaries)
+    /// and `,"timeUnixNano":...`.
+    private static func times(_ s: SeriesView, now: Int64, cumulative: Bool, into out: inout [UInt8]) {
+        if cumulative {
+            out.lit(",\"startTimeUnixNano\":")
+            out.quoted(int: s.createdUnixNano)
+        }
         out.lit(",\"timeUnixNano\":")
         out.quoted(int: now)
+    }
+
+    /// The times, then `,"count":...,"sum":...`: how histogram and summary points start.
+    private static func countAndSum(_ s: SeriesView, now: Int64, into out: inout [UInt8]) {
+        times(s, now: now, cumulative: true, into: &out)
         out.lit(",\"count\":")
         out.quoted(uint: s.count)
         out.lit(",\"sum\":")
         out.otlpDouble(s.sum)
+    }
+
+    private static func histogramPoint(_ s: SeriesView, now: Int64, into out: inout [UInt8]) {
+        countAndSum(s, now: now, into: &out)
         let buckets = s.buckets
         // The registry's buckets are cumulative and end with +Inf; OTLP wants one count per
         // bucket and the finite bounds only (one fewer than the counts).
