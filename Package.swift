@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "N3Obs",
-            dependencies: ["CN3Obs", "CN3ObsShims"]
+            dependencies: ["CN3Obs", "CN3ObsShims", "N3ObsSupport"]
         ),
         .target(
             name: "N3ObsC",
@@ -83,14 +83,17 @@ let package = Package(
         .executableTarget(name: "n3obs-bench-exposition", dependencies: ["N3Obs", "N3ObsPrometheus"],
                           path: "benchmarks/exposition"),
         .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
-        .testTarget(name: "N3ObsTests", dependencies: ["N3Obs"]),
+        .testTarget(name: "N3ObsTests", dependencies: ["N3Obs", "N3ObsSupport"]),
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
         .testTarget(name: "N3ObsPrometheusPluginTests",
                     dependencies: ["N3ObsPrometheusPlugin", "N3ObsPrometheus", "N3ObsPluginKit"]),
         .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "CN3Obs"]),
         // What every Swift exporter plugin needs. Only the C headers: a plugin must not
         // carry a second copy of the SDK, everything it needs comes in the host table.
-        .target(name: "N3ObsPluginKit", dependencies: ["CN3Obs"]),
+        .target(name: "N3ObsPluginKit", dependencies: ["CN3Obs", "N3ObsSupport"]),
+        // What both the SDK and the plugins use, which a plugin cannot take from the SDK
+        // (it does not link it): UTF-8 validation and a condition on the monotonic clock.
+        .target(name: "N3ObsSupport"),
         .target(
             name: "N3ObsStdout",
             dependencies: ["N3ObsPluginKit", "CN3Obs"],
@@ -106,7 +109,7 @@ let package = Package(
         // The OTLP exporter plugin: OTLP/JSON to a file and/or OTLP/HTTP.
         .target(
             name: "N3ObsOTLP",
-            dependencies: ["N3ObsPluginKit", "CN3Obs", "CN3ObsHTTP"],
+            dependencies: ["N3ObsPluginKit", "N3ObsSupport", "CN3Obs", "CN3ObsHTTP"],
             exclude: ["n3obs_otlp.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(otlpVersionScript)"])]
         ),

@@ -2,6 +2,7 @@ import CN3Obs
 import CN3ObsHTTP
 import Glibc
 import N3ObsPluginKit
+import N3ObsSupport
 
 /// Delivers encoded requests to the OTLP/HTTP endpoint on a thread of its own, so that the
 /// host's export thread never waits on the network.
@@ -35,7 +36,7 @@ final class Sender: @unchecked Sendable {
     private let maxBytes: Int
     private let initialBackoffMs: Int
     private let maxBackoffMs: Int
-    private let monitor = Monitor()
+    private let monitor = MonotonicCondition()
     private let thread = JoinableThread()
     private let http: OpaquePointer
     /// Set when the sender must give up at once (shutdown past its deadline); read by
@@ -100,13 +101,13 @@ final class Sender: @unchecked Sendable {
     /// Waits until everything queued is delivered (or given up), at most timeoutMs. A
     /// backoff in progress is cut short so that a receiver that is back is tried now.
     func flush(timeoutMs: UInt32) -> Bool {
-        let deadline = Monitor.now() &+ UInt64(timeoutMs) * 1_000_000
+        let deadline = MonotonicCondition.now() &+ UInt64(timeoutMs) * 1_000_000
         return monitor.withLock {
             wakeups &+= 1
             monitor.broadcast()
             while head < queue.count || inFlight {
-                if Monitor.now() >= deadline { return false }
-                monitor.wait(until: deadline)
+                if MonotonicCondition.now() >= deadline { return false }
+                monitor.wait(untilMonotonic: deadline)
             }
             return true
         }
@@ -117,14 +118,14 @@ final class Sender: @unchecked Sendable {
     func shutdown(timeoutMs: UInt32) {
         // Keep a little of the host's time for stopping the thread itself.
         let budget = UInt64(timeoutMs) * 1_000_000
-        let deadline = Monitor.now() &+ (budget > 100_000_000 ? budget - 50_000_000 : budget * 3 / 4)
+        let deadline = MonotonicCondition.now() &+ (budget > 100_000_000 ? budget - 50_000_000 : budget * 3 / 4)
         monitor.withLock {
             stopping = true
             wakeups &+= 1
             monitor.broadcast()
             while head < queue.count || inFlight {
-                if Monitor.now() >= deadline { break }
-                monitor.wait(until: deadline)
+                if MonotonicCondition.now() >= deadline { break }
+                monitor.wait(untilMonotonic: deadline)
             }
             if head < queue.count || inFlight {
                 n3o_flag_set(abortFlag, 1)
@@ -182,13 +183,13 @@ final class Sender: @unchecked Sendable {
                         delay = Int.random(in: (backoffMs / 2)...max(backoffMs / 2, backoffMs))
                         backoffMs = min(backoffMs * 2, maxBackoffMs)
                     }
-                    let until = Monitor.now() &+ UInt64(delay) * 1_000_000
+                    let until = MonotonicCondition.now() &+ UInt64(delay) * 1_000_000
                     // A flush or shutdown cuts our own backoff short (the receiver may be
                     // back), never a wait the receiver asked for with Retry-After.
                     let seen = wakeups
                     let interruptible = afterMs < 0
-                    while !aborted && (!interruptible || wakeups == seen) && Monitor.now() < until {
-                        monitor.wait(until: until)
+                    while !aborted && (!interruptible || wakeups == seen) && MonotonicCondition.now() < until {
+                        monitor.wait(untilMonotonic: until)
                     }
                 }
                 if aborted { break }

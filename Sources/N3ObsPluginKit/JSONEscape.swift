@@ -1,3 +1,5 @@
+import N3ObsSupport
+
 /// RFC 8259 string escaping over raw UTF-8 bytes.
 public enum JSONEscape {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
@@ -31,7 +33,7 @@ public enum JSONEscape {
                 i += 1
                 continue
             }
-            let len = validSequenceLength(bytes, at: i)
+            let len = UTF8Validation.sequenceLength(bytes, at: i)
             if len == 0 {
                 out.append(contentsOf: replacement)
                 i += 1
@@ -42,25 +44,4 @@ public enum JSONEscape {
         }
     }
 
-    /// The length of the well-formed multi-byte UTF-8 sequence at i, or 0 (Unicode's
-    /// table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
-    static func validSequenceLength(_ s: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
-        let b0 = s[i]
-        let len: Int
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-        switch b0 {
-        case 0xC2...0xDF: len = 2
-        case 0xE0: len = 3; lo = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: len = 3
-        case 0xED: len = 3; hi = 0x9F
-        case 0xF0: len = 4; lo = 0x90
-        case 0xF1...0xF3: len = 4
-        case 0xF4: len = 4; hi = 0x8F
-        default: return 0
-        }
-        guard i + len <= s.count else { return 0 }
-        guard s[i + 1] >= lo && s[i + 1] <= hi else { return 0 }
-        for k in 2..<len where s[i + k] < 0x80 || s[i + k] > 0xBF { return 0 }
-        return len
-    }
 }

@@ -1,6 +1,7 @@
 import CN3ObsShims
 import Testing
 @testable import N3Obs
+import N3ObsSupport
 
 /// A latch the tests open to let a "hung" body return.
 final class Gate: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Glibc
+import N3ObsSupport
 
 /// The threads that run check bodies: created on demand, kept while idle (so 10,000
 /// reports do not create 10,000 threads), and never more than `maxThreads`.

@@ -1,5 +1,6 @@
 import CN3ObsShims
 import Glibc
+import N3ObsSupport
 
 /// The periodic monitor: one thread that runs every check each interval and keeps the
 /// report as the registry's last, so `/healthz` can answer from it without running checks.

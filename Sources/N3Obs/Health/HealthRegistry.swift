@@ -1,4 +1,5 @@
 import CN3ObsShims
+import N3ObsSupport
 
 /// The registered health checks and the latest report. The process-wide one belongs to
 /// `N3ObsSDK`; tests make their own.

@@ -1,5 +1,6 @@
 import CN3ObsShims
 import Glibc
+import N3ObsSupport
 
 /// One series of a family, in a single allocation that lives until the process exits:
 ///
@@ -201,7 +202,7 @@ struct LabelKey {
             let bytes = UnsafeBufferPointer(
                 start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
                 count: strlen(value))
-            guard UTF8Check.isValid(bytes) else {
+            guard UTF8Validation.isValid(bytes) else {
                 throw N3ObsError(.invalidUTF8, "label value \(i) is not valid UTF-8")
             }
         }

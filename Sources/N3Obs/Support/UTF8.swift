@@ -1,40 +1,4 @@
-/// UTF-8 checks on caller bytes, done once when a string enters the SDK (never on the
-/// hot path: a series found by its label bytes was validated when it was created).
-enum UTF8Check {
-    /// True when the bytes are well-formed UTF-8 (no overlong forms, no surrogates,
-    /// nothing above U+10FFFF), as RFC 3629 defines it.
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
-            let length: Int
-            var lowest: UInt8 = 0x80
-            var highest: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lowest = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; highest = 0x9F
-            case 0xF0: length = 4; lowest = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; highest = 0x8F
-            default: return false
-            }
-            guard i + length <= n else { return false }
-            let b1 = bytes[i + 1]
-            guard b1 >= lowest && b1 <= highest else { return false }
-            var k = 2
-            while k < length {
-                guard bytes[i + k] & 0xC0 == 0x80 else { return false }
-                k += 1
-            }
-            i += length
-        }
-        return true
-    }
-}
+import N3ObsSupport
 
 /// Reads a caller's NUL-terminated string without trusting its length.
 public enum CString {
@@ -62,7 +26,7 @@ public enum CString {
         }
         let bytes = UnsafeBufferPointer(
             start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
-        guard UTF8Check.isValid(bytes) else {
+        guard UTF8Validation.isValid(bytes) else {
             throw N3ObsError(.invalidUTF8, "\(what) is not valid UTF-8")
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -1,5 +1,6 @@
 import CN3Obs
 import Glibc
+import N3ObsSupport
 
 /// Tracing's input limits (the N3OBS_MAX_* macros of the Tracing section of n3obs.h).
 public enum TracingLimits {
@@ -25,7 +26,7 @@ public enum CBytes {
         if n == 0 && !allowEmpty { throw N3ObsError(.invalidArgument, "\(what()) is empty") }
         let raw = UnsafeRawPointer(pointer)
         let bytes = UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: n)
-        if !isASCII(bytes) && !UTF8Check.isValid(bytes) {
+        if !isASCII(bytes) && !UTF8Validation.isValid(bytes) {
             throw N3ObsError(.invalidUTF8, "\(what()) is not valid UTF-8")
         }
         return UnsafeRawBufferPointer(start: raw, count: n)

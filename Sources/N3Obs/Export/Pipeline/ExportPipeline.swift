@@ -1,6 +1,7 @@
 import CN3Obs
 import CN3ObsShims
 import Glibc
+import N3ObsSupport
 
 /// Moves what the SDK collects to the exporter plugins. One coordinator thread drains the
 /// span queue in batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, at least every

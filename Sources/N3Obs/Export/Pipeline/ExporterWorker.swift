@@ -1,6 +1,7 @@
 import CN3Obs
 import CN3ObsShims
 import Glibc
+import N3ObsSupport
 
 /// A span batch shared by every exporter it goes to; freed when the last one is done.
 final class SharedSpanBatch: @unchecked Sendable {

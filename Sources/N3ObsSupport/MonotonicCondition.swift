@@ -1,12 +1,14 @@
 import Glibc
 
-/// A mutex with a condition variable on CLOCK_MONOTONIC, so that waiting for a check's
-/// deadline is not fooled by the wall clock being set. Memory of its own, as `Lock`'s.
-final class MonotonicCondition: @unchecked Sendable {
+/// A mutex with a condition variable on CLOCK_MONOTONIC, so that waiting for a deadline is
+/// not fooled by the wall clock being set. Memory of its own (never moved). Shared by the
+/// SDK's threads (export pipeline, health) and by plugins (the OTLP sender), which do not
+/// link the SDK.
+public final class MonotonicCondition: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let cond: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    public init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -26,8 +28,8 @@ final class MonotonicCondition: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// In a forked child only (see Lock.reinitializeAfterFork).
-    func reinitializeAfterFork() {
+    /// In a forked child only (see the SDK's Lock.reinitializeAfterFork).
+    public func reinitializeAfterFork() {
         pthread_mutex_init(mutex, nil)
         var attr = pthread_condattr_t()
         pthread_condattr_init(&attr)
@@ -37,22 +39,33 @@ final class MonotonicCondition: @unchecked Sendable {
     }
 
     @inline(__always)
-    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
+    /// For a caller that must drop the lock for a while inside `withLock` (and take it back).
+    public func lock() { pthread_mutex_lock(mutex) }
+    public func unlock() { pthread_mutex_unlock(mutex) }
+
     /// Waits for a signal; call with the lock held (inside `withLock`).
-    func wait() { pthread_cond_wait(cond, mutex) }
+    public func wait() { pthread_cond_wait(cond, mutex) }
 
     /// Waits for a signal or until the monotonic clock reaches `deadline` nanoseconds; call
     /// with the lock held. May return early (spurious wakeups): callers re-check their state.
-    func wait(untilMonotonic deadline: UInt64) {
+    public func wait(untilMonotonic deadline: UInt64) {
         var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         pthread_cond_timedwait(cond, mutex, &ts)
     }
 
-    func signal() { pthread_cond_signal(cond) }
-    func broadcast() { pthread_cond_broadcast(cond) }
+    public func signal() { pthread_cond_signal(cond) }
+    public func broadcast() { pthread_cond_broadcast(cond) }
+
+    /// The clock the deadlines are on, in nanoseconds.
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
 }
