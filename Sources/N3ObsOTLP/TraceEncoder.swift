@@ -34,15 +34,22 @@ struct TraceEncoder {
         out.lit("]}]}]}")
     }
 
-    static func span(_ s: SpanView, into out: inout [UInt8]) {
+    /// `{"traceId":...,"spanId":...` and `,"traceState":...` when there is one: how a span
+    /// and a link begin.
+    private static func identity(traceID: UnsafeRawBufferPointer, spanID: UnsafeRawBufferPointer,
+                                 tracestate: CStringRef, into out: inout [UInt8]) {
         out.lit("{\"traceId\":")
-        out.hexID(s.traceID)
+        out.hexID(traceID)
         out.lit(",\"spanId\":")
-        out.hexID(s.spanID)
-        if !s.tracestate.isEmpty {
+        out.hexID(spanID)
+        if !tracestate.isEmpty {
             out.lit(",\"traceState\":")
-            out.quotedFast(s.tracestate)
+            out.quotedFast(tracestate)
         }
+    }
+
+    static func span(_ s: SpanView, into out: inout [UInt8]) {
+        identity(traceID: s.traceID, spanID: s.spanID, tracestate: s.tracestate, into: &out)
         if s.hasParent {
             out.lit(",\"parentSpanId\":")
             out.hexID(s.parentSpanID)
@@ -80,14 +87,7 @@ struct TraceEncoder {
             out.lit(",\"links\":[")
             for (i, l) in links.enumerated() {
                 if i > 0 { out.append(0x2c) }
-                out.lit("{\"traceId\":")
-                out.hexID(l.traceID)
-                out.lit(",\"spanId\":")
-                out.hexID(l.spanID)
-                if !l.tracestate.isEmpty {
-                    out.lit(",\"traceState\":")
-                    out.quotedFast(l.tracestate)
-                }
+                identity(traceID: l.traceID, spanID: l.spanID, tracestate: l.tracestate, into: &out)
                 out.attributesMember(l.attributes)
                 out.countMember(",\"droppedAttributesCount\":", l.droppedAttributes)
                 // Whether a link's span is remote is not known: only the trace flags.
