@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples python-install bench bench-deps bench-otlp bench-python bench-exposition clean
+.PHONY: all build deps plugins demo install test test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples python-install bench bench-deps bench-otlp bench-python bench-exposition clean
 
 all: build
 
@@ -22,10 +22,12 @@ build: deps
 $(LIB): build
 
 # The example plugin written in C (examples/plugins). It links nothing of n3obs: everything
-# it needs comes through the host table. The stdout plugin is built by `swift build`.
+# it needs comes through the host table. The stdout plugin is built by `swift build`,
+# which must run first: on a fresh clone it replaces $(BUILD) with a symlink, taking with
+# it anything built there before (order-only, so the plugin is not rebuilt every time).
 CSV_PLUGIN := $(BUILD)/libn3obs_csv.so
 
-$(CSV_PLUGIN): examples/plugins/csv_exporter.c include/n3obs.h include/n3obs_exporter.h
+$(CSV_PLUGIN): examples/plugins/csv_exporter.c include/n3obs.h include/n3obs_exporter.h | build
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS_STRICT) -shared -fPIC -fvisibility=hidden $< -lm -o $@
 
@@ -48,6 +50,12 @@ $(DEMO_OUT)/worker: examples/demo/worker.c include/n3obs.h build
 	@mkdir -p $(DEMO_OUT)
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
+# Every code block of the README and the docs, compiled and run as written
+# (Tests/docs/run_snippets.py); promtool checks the scrape configs among them.
+test-docs: plugins python-install
+	@command -v promtool >/dev/null || bash scripts/apt-install.sh prometheus
+	$(PY) Tests/docs/run_snippets.py
+
 # Every example and the demo, run and checked.
 test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build/demo/metrics_demo .build/demo/health_demo
 	bash Tests/examples/run.sh
@@ -56,7 +64,7 @@ test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build
 	@mkdir -p .build/demo
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
-test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples
+test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs
 
 test-swift: deps
 	$(SWIFT) test
@@ -86,7 +94,7 @@ test-otlp: build
 # include/ and bundling .build/release/libn3obs.so, plus what its tests and benchmark need.
 VENV := .build/venv
 PY := $(VENV)/bin/python
-PY_DEPS := cffi setuptools wheel pytest prometheus_client opentelemetry-sdk opentelemetry-proto
+PY_DEPS := cffi setuptools wheel pytest prometheus_client opentelemetry-sdk opentelemetry-proto pyyaml
 
 $(PY):
 	python3 -m venv $(VENV)
