@@ -4,7 +4,7 @@ import N3Obs
 
 @_cdecl("n3obs_health_report_free")
 public func cHealthReportFree(_ report: UnsafeMutablePointer<n3obs_health_report>?) {
-    free(report) // one allocation (see ReportCStruct)
+    ReportCStruct.free(report) // one allocation; one not ours is ignored
 }
 
 @_cdecl("n3obs_health_report_json")

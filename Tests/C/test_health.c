@@ -359,6 +359,17 @@ static void last_report_and_json(void)
     CHECK_ST(n3obs_health_report_json(&json, NULL), N3OBS_E_INVALID_ARGUMENT, "JSON of a NULL report");
     CHECK(json == NULL, "leaves *out NULL");
     CHECK_ST(n3obs_health_report_json(NULL, r), N3OBS_E_INVALID_ARGUMENT, "JSON into a NULL out");
+    {   /* A struct the caller made, or copied, is not a report of this library. */
+        n3obs_health_report zeroed, copy = *r;
+        memset(&zeroed, 0, sizeof zeroed);
+        zeroed.size = sizeof zeroed;
+        CHECK_ST(n3obs_health_report_json(&json, &zeroed), N3OBS_E_INVALID_ARGUMENT,
+                 "JSON of a zeroed struct with only size set");
+        CHECK(json == NULL, "gives no JSON for it");
+        CHECK_MSG("not an n3obs_health_report of this library", "says what is wrong");
+        CHECK_ST(n3obs_health_report_json(&json, &copy), N3OBS_E_INVALID_ARGUMENT, "JSON of a copy of a report");
+        n3obs_health_report_free(&zeroed); /* not ours: ignored, not freed */
+    }
     n3obs_health_report_free(r);
     n3obs_health_report_free(last);
     n3obs_health_report_free(NULL);

@@ -28,6 +28,8 @@ import Testing
         let a = try #require(CPUSampler.parse(Array("cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2\n".utf8)))
         #expect(a.busy == 200 && a.total == 1000)
         let sampler = CPUSampler(windowNanos: 1_000) { CPUSampler.Sample(busy: 200, total: 1000, monotonic: 0) }
+        // A window too short to measure gives no figure, even when every tick in it was busy.
+        #expect(sampler.utilisation(CPUSampler.Sample(busy: 201, total: 1001, monotonic: 10)) == nil)
         let u = try #require(sampler.utilisation(CPUSampler.Sample(busy: 700, total: 2000, monotonic: 5_000)))
         #expect(u.value == 0.5)
         // Within the window the last complete figure is reused rather than a noisy one.

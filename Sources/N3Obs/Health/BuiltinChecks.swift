@@ -92,7 +92,7 @@ public enum BuiltinChecks {
     static func cpuUtilisation(_ sampler: CPUSampler, degraded: Double, unhealthy: Double) -> HealthOutcome {
         guard let now = CPUSampler.readNow() else { return HealthOutcome(.unhealthy, "cannot read /proc/stat") }
         guard let u = sampler.utilisation(now) else {
-            return HealthOutcome(.healthy, "no CPU figure yet: the first sample is being taken")
+            return HealthOutcome(.healthy, "no CPU figure yet: the first \(Format.one(Double(sampler.windowNanos) / 1e9)) s are being measured")
         }
         let pct = 100 * u.value
         return HealthOutcome(above(pct, degraded: degraded, unhealthy: unhealthy),

@@ -4,7 +4,8 @@ import CN3ObsShims
 /// it keeps a reference reading (the first is taken when the sampler is made) and reports
 /// the busy share of the time since then. Once a reading is at least `window` after the
 /// reference it becomes the new reference, so the figure covers roughly the last window;
-/// reports closer together than that reuse the last complete figure.
+/// reports closer together than that reuse the last complete figure, and before the first
+/// window is complete there is none.
 final class CPUSampler: @unchecked Sendable {
     struct Sample: Equatable {
         var busy: UInt64
@@ -35,9 +36,10 @@ final class CPUSampler: @unchecked Sendable {
                 reference = now
                 return (u, span)
             }
-            if let last { return (last, windowNanos) }
-            // The first window is not complete yet: the partial figure is the best there is.
-            return Self.utilisation(from: ref, to: now).map { ($0, span) }
+            // Until a first window is complete there is no figure: over a few milliseconds
+            // the kernel's tick counts are too coarse to mean anything (one busy tick out of
+            // one is "100% busy"), and a false alarm is worse than no verdict.
+            return last.map { ($0, windowNanos) }
         }
     }
 

@@ -6,6 +6,10 @@ import Glibc
 ///
 ///     [report][result pointers][results][tag pointer arrays][strings, NUL-terminated]
 public enum ReportCStruct {
+    /// The reports `make` handed out and `free` has not freed: a struct that is not one of
+    /// them (zeroed, copied, freed) is not a report of this library, whatever its fields say.
+    private static let live = LiveSet()
+
     public static func make(_ report: HealthReport) -> UnsafeMutablePointer<n3obs_health_report>? {
         let n = report.checks.count
         let ptr = MemoryLayout<UnsafeRawPointer?>.stride
@@ -56,12 +60,24 @@ public enum ReportCStruct {
             status: n3obs_health_status(rawValue: UInt32(report.status.rawValue)),
             time_unix_nano: report.timeUnixNano, duration_ns: report.durationNanos,
             checks: UnsafePointer(pointers), check_count: n)
+        live.insert(UnsafeRawPointer(r))
         return r
+    }
+
+    /// Frees a report of `make`; anything else (NULL, freed twice, not ours) is ignored.
+    public static func free(_ p: UnsafeMutablePointer<n3obs_health_report>?) {
+        guard let p, live.remove(UnsafeRawPointer(p)) else { return }
+        Glibc.free(p)
     }
 
     /// Reads a report back (as the JSON function does), trusting nothing but its shape:
     /// - Throws: `.invalidArgument` if it does not look like a report of this library.
     public static func read(_ p: UnsafePointer<n3obs_health_report>) throws(N3ObsError) -> HealthReport {
+        guard live.contains(UnsafeRawPointer(p)) else {
+            throw N3ObsError(.invalidArgument,
+                             "report is not an n3obs_health_report of this library (or was freed): " +
+                             "get one from n3obs_health_run or n3obs_health_last_report")
+        }
         let r = p.pointee
         guard r.size == MemoryLayout<n3obs_health_report>.stride,
               let status = HealthStatus(rawValue: Int32(r.status.rawValue)),
@@ -85,6 +101,14 @@ public enum ReportCStruct {
         var report = HealthReport(checks: checks, timeUnixNano: r.time_unix_nano, durationNanos: r.duration_ns)
         report.status = status // as made, even if a caller edited its checks
         return report
+    }
+
+    private final class LiveSet: @unchecked Sendable {
+        private let lock = Lock()
+        private var addresses = Set<UInt>()
+        func insert(_ p: UnsafeRawPointer) { lock.withLock { _ = addresses.insert(UInt(bitPattern: p)) } }
+        func remove(_ p: UnsafeRawPointer) -> Bool { lock.withLock { addresses.remove(UInt(bitPattern: p)) != nil } }
+        func contains(_ p: UnsafeRawPointer) -> Bool { lock.withLock { addresses.contains(UInt(bitPattern: p)) } }
     }
 
     private static func round8(_ n: Int) -> Int { (n + 7) & ~7 }
