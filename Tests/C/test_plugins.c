@@ -6,16 +6,19 @@
  *
  * Each scenario runs in a forked child: n3obs_shutdown is final for a process.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "check.h"
 
 #include <n3obs_exporter.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static char plugin_dir[512];
+static char sticky_plugin[256];
 
 static void sleep_ms(long ms) {
     struct timespec ts;
@@ -129,6 +132,20 @@ static void scenario_loader_errors(void) {
              "a file others may write");
     CHECK(strstr(n3obs_error_last(), "N3OBS_PLUGIN_ALLOW_INSECURE") != NULL, "says how to allow it");
 
+    /* A symlink in this safe folder to a plugin in a folder anyone may write: the target is
+     * what gets loaded, so it is checked too. */
+    plugin_path(path, sizeof path, "libn3obs_link.so");
+    CHECK_ST(n3obs_exporter_load(path, "{\"path\":\"/dev/null\"}"), N3OBS_E_PLUGIN_UNSAFE,
+             "a symlink into a world-writable folder");
+    CHECK(strstr(n3obs_error_last(), "world-writable") != NULL || strstr(n3obs_error_last(), "writable by other") != NULL,
+          "says why (%s)", n3obs_error_last());
+    /* A sticky world-writable folder (/tmp): our own file, not writable by others, loads. */
+    CHECK_OK(n3obs_exporter_load(sticky_plugin, "{\"path\":\"/dev/null\"}"),
+             "a plugin of ours in sticky /tmp loads (%s)", n3obs_error_last());
+    chmod(sticky_plugin, 0777);
+    CHECK_ST(n3obs_exporter_load(sticky_plugin, "{\"path\":\"/dev/null\"}"), N3OBS_E_PLUGIN_UNSAFE,
+             "a plugin in /tmp that others may write is refused");
+
     /* By name through N3OBS_PLUGIN_PATH, with the entry point named after the file. */
     setenv("N3OBS_PLUGIN_PATH", plugin_dir, 1);
     CHECK_OK(n3obs_exporter_load("named", "{\"path\":\"/dev/null\"}"), "n3obs_named_init found by name");
@@ -238,6 +255,15 @@ static void scenario_retryable(const char *counts_path) {
     CHECK_OK(n3obs_shutdown(2000), "shutdown");
 }
 
+static void scenario_missing_exporter(void) {
+    setenv("N3OBS_PLUGIN_PATH", plugin_dir, 1);
+    setenv("N3OBS_EXPORTERS", "no_such_exporter", 1);
+    CHECK_ST(n3obs_init(NULL), N3OBS_E_PLUGIN_NOT_FOUND, "init with N3OBS_EXPORTERS naming a missing plugin");
+    CHECK(strstr(n3obs_error_last(), "libn3obs_no_such_exporter.so") != NULL, "the message names the file looked for");
+    CHECK(n3obs_is_running() == 1, "the SDK runs without it");
+    CHECK_OK(n3obs_shutdown(1000), "shutdown");
+}
+
 static void scenario_exporters_env(const char *counts_path) {
     char config_env[700];
     counts c;
@@ -245,9 +271,12 @@ static void scenario_exporters_env(const char *counts_path) {
     setenv("N3OBS_PLUGIN_PATH", plugin_dir, 1);
     setenv("N3OBS_EXPORTERS", "named", 1);
     /* The test plugin takes its file from JSON only, so N3OBS_EXPORTERS loading it with "{}"
-     * must fail and be logged, while init goes on. */
-    CHECK_OK(n3obs_init(NULL), "init with N3OBS_EXPORTERS naming a plugin that refuses \"{}\"");
+     * must fail: init says so with the plugin's status, and the SDK runs all the same. */
+    CHECK_ST(n3obs_init(NULL), N3OBS_E_PLUGIN_REFUSED,
+             "init with N3OBS_EXPORTERS naming a plugin that refuses \"{}\" reports it");
+    CHECK(strstr(n3obs_error_last(), "named") != NULL, "the message names the exporter (%s)", n3obs_error_last());
     CHECK(n3obs_is_running() == 1, "a failing exporter does not stop init");
+    CHECK_OK(n3obs_init(NULL), "a second init changes nothing and succeeds");
     c = read_counts(config_env);
     CHECK(c.spans == 0, "nothing delivered to a plugin that refused");
     CHECK_OK(n3obs_shutdown(1000), "shutdown");
@@ -275,6 +304,7 @@ static void slow(const char *a, const char *b) { (void)b; scenario_slow_exporter
 static void hanging(const char *a, const char *b) { scenario_hanging_exporter(a, b); }
 static void retry(const char *a, const char *b) { (void)b; scenario_retryable(a); }
 static void exporters_env(const char *a, const char *b) { (void)b; scenario_exporters_env(a); }
+static void missing_exporter(const char *a, const char *b) { (void)a; (void)b; scenario_missing_exporter(); }
 
 int main(void) {
     char counts_path[600], sleepy_path[600], path[600];
@@ -297,6 +327,23 @@ int main(void) {
     build_plugin("COUNTING", "libn3obs_unsafe.so");
     plugin_path(path, sizeof path, "libn3obs_unsafe.so");
     chmod(path, 0777);
+    {   /* libn3obs_link.so -> a plugin in a world-writable (not sticky) folder */
+        char ww[600], target[1200], abs_target[PATH_MAX];
+        snprintf(ww, sizeof ww, "%s/world-writable", plugin_dir);
+        mkdir(ww, 0777);
+        chmod(ww, 0777);
+        snprintf(target, sizeof target, "cp %s/libn3obs_counting.so %s/libn3obs_counting.so", plugin_dir, ww);
+        CHECK(system(target) == 0, "copied a plugin into a world-writable folder");
+        snprintf(target, sizeof target, "%s/libn3obs_counting.so", ww);
+        CHECK(realpath(target, abs_target) != NULL, "its absolute path");
+        plugin_path(path, sizeof path, "libn3obs_link.so");
+        unlink(path);
+        CHECK(symlink(abs_target, path) == 0, "a symlink to it in the plugin folder");
+        snprintf(sticky_plugin, sizeof sticky_plugin, "/tmp/libn3obs_sticky_%ld.so", (long)getpid());
+        snprintf(target, sizeof target, "cp %s/libn3obs_counting.so %s && chmod 0755 %s", plugin_dir,
+                 sticky_plugin, sticky_plugin);
+        CHECK(system(target) == 0, "copied a plugin into /tmp");
+    }
     plugin_path(path, sizeof path, "libn3obs_text.so");
     f = fopen(path, "w");
     if (f) {
@@ -318,5 +365,7 @@ int main(void) {
     run_child("retryable failures", retry, counts_path, NULL);
     remove(counts_path);
     run_child("N3OBS_EXPORTERS", exporters_env, counts_path, NULL);
+    run_child("N3OBS_EXPORTERS naming a missing plugin", missing_exporter, NULL, NULL);
+    unlink(sticky_plugin);
     return check_finish();
 }

@@ -21,6 +21,17 @@ int main(void)
     setenv("OTEL_BSP_MAX_QUEUE_SIZE", "x", 1);
     CHECK_ST(n3obs_init(NULL), N3OBS_E_CONFIG, "OTEL_BSP_MAX_QUEUE_SIZE=x is a config error");
     setenv("OTEL_BSP_MAX_QUEUE_SIZE", "3", 1);
+    setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4", 1);
+    CHECK_ST(n3obs_init(NULL), N3OBS_E_CONFIG, "a batch (4) larger than the queue (3) is refused");
+    CHECK_MSG("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "naming the variable");
+    {
+        n3obs_config c = N3OBS_CONFIG_INIT;
+        c.bsp_max_queue_size = 3;
+        c.bsp_max_export_batch_size = 10;
+        CHECK_ST(n3obs_init(&c), N3OBS_E_CONFIG, "the same through the config struct");
+        CHECK_MSG("bsp_max_export_batch_size", "naming the field");
+    }
+    unsetenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"); /* the default batch, 512, shrinks to the queue */
     setenv("OTEL_ATTRIBUTE_COUNT_LIMIT", "2", 1);
     CHECK_OK(n3obs_init(NULL), "init from the environment");
 

@@ -29,9 +29,20 @@ extension Configuration {
             return d
         }
         r.batch.maxQueueSize = try count(bspMaxQueueSize, "OTEL_BSP_MAX_QUEUE_SIZE", min: 1, default: 2048)
-        r.batch.maxExportBatchSize = try count(bspMaxExportBatchSize, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", min: 1, default: 512)
-        // OpenTelemetry: the batch may not exceed the queue.
-        r.batch.maxExportBatchSize = Swift.min(r.batch.maxExportBatchSize, r.batch.maxQueueSize)
+        let batchSize = try count(bspMaxExportBatchSize, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", min: 1, default: 0)
+        // OpenTelemetry: the batch may not exceed the queue. A batch size the caller chose is
+        // refused when it does (as OpenTelemetry's SDKs do); the default shrinks to fit a
+        // smaller queue.
+        if batchSize == 0 {
+            r.batch.maxExportBatchSize = Swift.min(512, r.batch.maxQueueSize)
+        } else {
+            guard batchSize <= r.batch.maxQueueSize else {
+                let source = bspMaxExportBatchSize != nil ? "bsp_max_export_batch_size" : "OTEL_BSP_MAX_EXPORT_BATCH_SIZE"
+                throw N3ObsError(.config, "\(source) \(batchSize) is larger than the span queue " +
+                                 "(\(r.batch.maxQueueSize), OTEL_BSP_MAX_QUEUE_SIZE): a batch is at most the queue size")
+            }
+            r.batch.maxExportBatchSize = batchSize
+        }
         r.batch.scheduleDelayMilliseconds = try count(bspScheduleDelayMilliseconds, "OTEL_BSP_SCHEDULE_DELAY", min: 0, default: 5000)
         r.batch.exportTimeoutMilliseconds = try count(bspExportTimeoutMilliseconds, "OTEL_BSP_EXPORT_TIMEOUT", min: 0, default: 30000)
         r.spanLimits.attributeCount = try count(spanAttributeCountLimit, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",

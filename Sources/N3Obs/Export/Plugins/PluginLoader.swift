@@ -10,8 +10,12 @@ public enum PluginLoader {
     public static func searchFolders(environment: (String) -> String? = Environment.get) -> [String] {
         var folders = (environment("N3OBS_PLUGIN_PATH") ?? "").split(separator: ":").map(String.init)
         if let own = folderOfThisImage() {
-            // An installed libn3obs.so keeps its plugins in lib/n3obs/ (make install).
-            folders.append(own + "/n3obs")
+            // An installed libn3obs.so keeps its plugins in lib/n3obs/ (make install); that
+            // folder is searched (and named in messages) only where it exists.
+            var info = stat()
+            if stat(own + "/n3obs", &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                folders.append(own + "/n3obs")
+            }
             folders.append(own)
         }
         return folders
@@ -117,10 +121,19 @@ public enum PluginLoader {
     }
 
     /// Refuses a file or folder that users other than its owner (or root) may write: loading
-    /// it would run their code inside this process.
+    /// it would run their code inside this process. Both the path as given (a symlink and
+    /// the folder it sits in) and the file it resolves to, with its folder, are checked: a
+    /// symlink in a safe folder may point into an unsafe one. A sticky folder that anyone
+    /// may write (/tmp) is accepted, because its sticky bit stops others from replacing a
+    /// file they do not own; the file itself must still be the caller's or root's.
     static func checkOwnership(_ path: String) throws(N3ObsError) {
-        let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
-        for (what, target) in [("file", path), ("folder", folder.isEmpty ? "/" : folder)] {
+        var targets = [("file", path), ("folder", folderOf(path))]
+        if let resolved = realpath(path, nil) {
+            let real = String(cString: resolved)
+            free(resolved)
+            if real != path { targets += [("file", real), ("folder", folderOf(real))] }
+        }
+        for (what, target) in targets {
             var info = stat()
             guard stat(target, &info) == 0 else {
                 throw N3ObsError(.pluginNotFound, "plugin '\(path)': cannot stat \(what) '\(target)'")
@@ -134,6 +147,12 @@ public enum PluginLoader {
                                  "another user; fix its permissions or set N3OBS_PLUGIN_ALLOW_INSECURE=1")
             }
         }
+    }
+
+    private static func folderOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
     }
 
     /// dlopen's own message for a text file is obscure; say plainly what it is.
