@@ -177,8 +177,9 @@ typedef struct n3obs_config {
     /** Ended spans kept for export; more are dropped and counted. Env:
      *  OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
     uint32_t bsp_max_queue_size;
-    /** Spans per export batch, at most the queue size. Env: OTEL_BSP_MAX_EXPORT_BATCH_SIZE.
-     *  Default 512. */
+    /** Spans per export batch, at most the queue size: a larger value given here or in
+     *  OTEL_BSP_MAX_EXPORT_BATCH_SIZE makes n3obs_init fail with N3OBS_E_CONFIG; the
+     *  default, 512, shrinks to a smaller queue. */
     uint32_t bsp_max_export_batch_size;
     /** Longest wait between two batches. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000. */
     uint32_t bsp_schedule_delay_ms;
@@ -233,12 +234,17 @@ typedef struct n3obs_config {
     /* ---- exporters (from ABI 1, release 0.3) ---- */
     /** Exporter plugins n3obs_init loads: names or paths, comma-separated, e.g.
      *  "stdout,prometheus" (see n3obs_exporter_load). Env: N3OBS_EXPORTERS. Default none.
-     *  A plugin that fails to load is logged to stderr and skipped; init still succeeds. */
+     *  One that fails to load is logged and skipped, and n3obs_init returns its status
+     *  (the SDK runs all the same, with the others). */
     const char *exporters;
     /** How often push exporters get metrics (and health). Env:
      *  OTEL_METRIC_EXPORT_INTERVAL. Default 60000. */
     uint32_t metric_export_interval_ms;
     uint32_t reserved_export;
+    /* ---- resource (from ABI 1, release 0.4) ---- */
+    /** telemetry.sdk.language of the resource: the language of the binding that starts the
+     *  SDK, lowercase ("python", "swift"). Default "c". */
+    const char *telemetry_sdk_language;
 } n3obs_config;
 
 /** Do not read any environment variable. */
@@ -250,7 +256,7 @@ typedef struct n3obs_config {
     { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0,                              \
       /* tracing */ NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,                                 \
       /* health */ 0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, \
-      /* exporters */ NULL, 0, 0 }
+      /* exporters */ NULL, 0, 0, /* resource */ NULL }
 
 /**
  * Starts the SDK. The first successful call configures it from config (or, when config is
@@ -258,7 +264,11 @@ typedef struct n3obs_config {
  *
  * @return N3OBS_OK; N3OBS_E_CONFIG if a setting is invalid (the message names it and the
  *         SDK stays uninitialized); N3OBS_E_INVALID_ARGUMENT if config->size is too small
- *         to be a config; N3OBS_E_SHUTDOWN after n3obs_shutdown.
+ *         to be a config; N3OBS_E_SHUTDOWN after n3obs_shutdown. When an exporter named
+ *         in config->exporters or N3OBS_EXPORTERS cannot be loaded, the SDK starts all the
+ *         same with the others and the call returns that plugin's N3OBS_E_PLUGIN_* status
+ *         (the first such failure; every one is logged): n3obs_is_running() tells the two
+ *         cases apart.
  * Thread-safe: concurrent first calls initialize once.
  */
 N3OBS_API int n3obs_init(const n3obs_config *config);
@@ -567,6 +577,15 @@ N3OBS_API int n3obs_execution_begin(n3obs_execution *execution, const char *comp
  */
 N3OBS_API int n3obs_execution_end(n3obs_execution *execution, const char *status);
 
+/**
+ * As n3obs_execution_end, but observes duration_seconds, a duration the caller measured,
+ * instead of the time since n3obs_execution_begin.
+ * @return as n3obs_execution_end; N3OBS_E_INVALID_VALUE for a negative, NaN or infinite
+ *         duration (the execution stays open).
+ */
+N3OBS_API int n3obs_execution_end_with_duration(n3obs_execution *execution, const char *status,
+                                                double duration_seconds);
+
 /** Adds 1 to error_total{component,error_type,severity}. */
 N3OBS_API int n3obs_catalog_record_error(const char *component, const char *error_type,
                                          const char *severity);
@@ -602,6 +621,13 @@ N3OBS_API int n3obs_catalog_set_task_queue_length(const char *queue_name,
  * @param name_or_path  a path (it has a '/' or ends in ".so"), or a name: libn3obs_<name>.so
  *                      is looked up in each N3OBS_PLUGIN_PATH folder (':'-separated), then in
  *                      the folder of libn3obs.so.
+ *                      Safety: the plugin is refused (N3OBS_E_PLUGIN_UNSAFE) when the file,
+ *                      or its folder, is writable by other users or owned by a user other
+ *                      than the caller or root; a symlink is checked both where it is and
+ *                      where it resolves to. A sticky folder that anyone may write, such as
+ *                      /tmp, is accepted: its sticky bit keeps others from replacing a file
+ *                      they do not own, and the file itself must pass the check.
+ *                      N3OBS_PLUGIN_ALLOW_INSECURE=1 turns the check off.
  * @param config_json   the plugin's configuration, a JSON object text; NULL is "{}". Each
  *                      shipped plugin also reads its own environment variables.
  * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (NULL name); N3OBS_E_TOO_LONG;

@@ -107,6 +107,7 @@ public final class N3ObsSDK: @unchecked Sendable {
         // The parent exports the spans it had queued; the child must not send them again.
         _tracer?.discardQueued()
         _health?.resetAfterFork()
+        Resource.refreshAfterFork() // a new process: a new service.instance.id and process.pid
         let exporters = loadedExporters
         loadedExporters = []
         _pipeline = nil // the parent's: its threads stayed there
@@ -147,16 +148,21 @@ public final class N3ObsSDK: @unchecked Sendable {
         return plugin.name
     }
 
-    /// Loads what the settings name (N3OBS_EXPORTERS). A plugin that fails is logged and
-    /// skipped: instrumentation must not stop a program from starting.
-    public func loadConfiguredExporters() {
+    /// Loads what the settings name (N3OBS_EXPORTERS). One that fails is logged and skipped,
+    /// so that instrumentation never stops a program from starting, and the first failure
+    /// is returned for n3obs_init to report: a named exporter that is missing is a
+    /// mistake the caller must be able to see, not only a log line.
+    public func loadConfiguredExporters() -> N3ObsError? {
+        var first: N3ObsError?
         for name in settings?.export.exporters ?? [] {
             do throws(N3ObsError) {
                 try loadExporter(name)
             } catch {
                 SDKLog.log(.error, "exporters", "\(error.message) (\(error.status.summary))")
+                first = first ?? N3ObsError(error.status, "exporter '\(name)' was not loaded: \(error.message); n3obs is running without it")
             }
         }
+        return first
     }
 
     /// Delivers every span ended so far to every exporter and asks them to flush.

@@ -27,7 +27,22 @@ public func cExecutionBegin(_ execution: UnsafeMutablePointer<n3obs_execution>?,
 
 @_cdecl("n3obs_execution_end")
 public func cExecutionEnd(_ execution: UnsafeMutablePointer<n3obs_execution>?, _ status: UnsafePointer<CChar>?) -> Int32 {
-    let fn: StaticString = "n3obs_execution_end"
+    endExecution("n3obs_execution_end", execution, status, durationSeconds: nil)
+}
+
+@_cdecl("n3obs_execution_end_with_duration")
+public func cExecutionEndWithDuration(_ execution: UnsafeMutablePointer<n3obs_execution>?,
+                                      _ status: UnsafePointer<CChar>?, _ durationSeconds: Double) -> Int32 {
+    let fn: StaticString = "n3obs_execution_end_with_duration"
+    guard durationSeconds.isFinite, durationSeconds >= 0 else {
+        return fail(fn, .invalidValue, "duration_seconds must be a finite number >= 0, not \(durationSeconds)")
+    }
+    return endExecution(fn, execution, status, durationSeconds: durationSeconds)
+}
+
+/// Ends a begun execution once; nil duration: the time since it began.
+private func endExecution(_ fn: StaticString, _ execution: UnsafeMutablePointer<n3obs_execution>?,
+                          _ status: UnsafePointer<CChar>?, durationSeconds: Double?) -> Int32 {
     guard let execution else { return fail(fn, .invalidArgument, "execution is NULL") }
     let o = execution.pointee.opaque
     switch o.0 {
@@ -40,7 +55,7 @@ public func cExecutionEnd(_ execution: UnsafeMutablePointer<n3obs_execution>?, _
         return fail(fn, .misuse, "the execution was never begun")
     }
     do throws(N3ObsError) {
-        try N3ObsSDK.shared.runningCatalog().end(begun, status: status)
+        try N3ObsSDK.shared.runningCatalog().end(begun, status: status, durationSeconds: durationSeconds)
         execution.pointee.opaque.0 = executionEnded
         return N3OBS_OK
     } catch {

@@ -6,7 +6,8 @@ import N3Obs
 /// a C program sees. Made once and never freed (plugins keep the pointer).
 nonisolated(unsafe) let pluginHostTable: UnsafePointer<n3obs_host> = {
     let settings = N3ObsSDK.shared.settings
-    let (attributes, count) = Resource.cAttributesForPlugins(serviceName: settings?.serviceName ?? "unknown_service")
+    let (attributes, count) = Resource.cAttributesForPlugins(serviceName: settings?.serviceName ?? "unknown_service",
+                                                             language: settings?.sdkLanguage ?? "c")
     let table = UnsafeMutablePointer<n3obs_host>.allocate(capacity: 1)
     table.initialize(to: n3obs_host(
         version: UInt32(N3OBS_EXPORTER_ABI_VERSION),

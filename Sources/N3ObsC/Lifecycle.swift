@@ -15,6 +15,7 @@ public func cAbiVersion() -> Int32 { Int32(N3ObsVersion.abi) }
 public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
     let fn: StaticString = "n3obs_init"
     var configuration = Configuration()
+    configuration.sdkLanguage = "c"
     if let config {
         // Read only the bytes the caller's version of the struct has.
         let callerSize = Int(config.pointee.size)
@@ -38,6 +39,14 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
                 configuration.metricExportIntervalMilliseconds = Int(c.metric_export_interval_ms)
             }
             try readTracingConfig(c, callerSize: callerSize, into: &configuration)
+            if callerSize >= MemoryLayout<n3obs_config>.offset(of: \.telemetry_sdk_language)! + MemoryLayout<UnsafeRawPointer>.size,
+               let p = c.telemetry_sdk_language {
+                let language = try CString.read(p, what: "config->telemetry_sdk_language", limit: 32)
+                guard !language.isEmpty, language.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else {
+                    throw N3ObsError(.config, "config->telemetry_sdk_language '\(language)' must be lowercase letters, digits or '_'")
+                }
+                configuration.sdkLanguage = language
+            }
         } catch {
             return fail(fn, N3ObsError(.config, error.message))
         }
@@ -48,7 +57,7 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
     do throws(N3ObsError) {
         if try N3ObsSDK.shared.start(configuration) {
             N3ObsSDK.shared.pluginHost = pluginHostTable
-            N3ObsSDK.shared.loadConfiguredExporters()
+            if let failure = N3ObsSDK.shared.loadConfiguredExporters() { return fail(fn, failure) }
         }
         return N3OBS_OK
     } catch {

@@ -1,3 +1,4 @@
+import Glibc
 import N3ObsPluginKit
 import NIOCore
 import NIOHTTP1
@@ -74,7 +75,10 @@ final class ScrapeServer: Sendable {
             try? group.syncShutdownGracefully()
             try? metricsPool.syncShutdownGracefully()
             try? healthPool.syncShutdownGracefully()
-            throw PluginError("cannot listen on \(settings.host):\(settings.port): \(error)")
+            // NIO's IOError prints its syscall wrapper and unbalanced parentheses; say it plainly.
+            let reason = (error as? IOError).map { "\(String(cString: strerror($0.errnoCode))) (errno \($0.errnoCode))" }
+                ?? "\(error)"
+            throw PluginError("cannot listen on \(settings.host):\(settings.port): \(reason)")
         }
     }
 

@@ -70,7 +70,7 @@ enum PluginCheck {
 
     /// A host with nothing to give: the plugin is only started and stopped.
     nonisolated(unsafe) static let isolatedHost: UnsafePointer<n3obs_host> = {
-        let (attributes, count) = Resource.cAttributesForPlugins(serviceName: "n3obsctl")
+        let (attributes, count) = Resource.cAttributesForPlugins(serviceName: "n3obsctl", language: "swift")
         let table = UnsafeMutablePointer<n3obs_host>.allocate(capacity: 1)
         table.initialize(to: n3obs_host(
             version: UInt32(N3OBS_EXPORTER_ABI_VERSION), size: UInt32(MemoryLayout<n3obs_host>.size),

@@ -41,6 +41,9 @@ def check_recorded(requests, recorded):
     assert resource["deployment.environment"] == {"stringValue": "test"}
     assert resource["team"] == {"stringValue": "obs"}
     assert resource["telemetry.sdk.name"] == {"stringValue": "n3obs"}
+    assert resource["telemetry.sdk.language"] == {"stringValue": "c"}, "otlp_emit is a C program"
+    assert len(resource["service.instance.id"]["stringValue"]) == 36, "a UUID per process"
+    assert int(resource["process.pid"]["stringValue"]) > 1
     assert traces[0]["resourceSpans"][0]["scopeSpans"][0]["scope"]["name"] == "n3obs"
     assert traces[0]["resourceSpans"][0]["scopeSpans"][0]["scope"]["version"]
 

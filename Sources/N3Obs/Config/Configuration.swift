@@ -30,6 +30,9 @@ public struct Configuration: Sendable, Equatable {
     public var spanAttributeCountLimit: Int?
     public var spanEventCountLimit: Int?
     public var spanLinkCountLimit: Int?
+    /// `telemetry.sdk.language` of the resource: the language of the code that starts the
+    /// SDK. The C API sets "c", the Python binding "python"; Swift callers keep "swift".
+    public var sdkLanguage = "swift"
 
     public init() {}
 
@@ -44,6 +47,7 @@ public struct Configuration: Sendable, Equatable {
         public var spanLimits = SpanLimits()
         public var batch = BatchSettings()
         public var export = ExportSettings()
+        public var sdkLanguage = "swift"
     }
 
     /// Fills every unset field from `environment` (the process' by default), then defaults.
@@ -74,6 +78,7 @@ public struct Configuration: Sendable, Equatable {
         }
         var resolved = Resolved(serviceName: service, metricNamespace: namespace, cardinalityLimit: limit,
                                 registerCatalog: registerCatalog, health: try health.resolved(env))
+        resolved.sdkLanguage = sdkLanguage
         try resolveTracing(into: &resolved, env)
         try resolveExport(into: &resolved, env)
         return resolved

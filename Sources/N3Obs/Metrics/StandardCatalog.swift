@@ -80,8 +80,10 @@ public final class StandardCatalog: @unchecked Sendable {
     }
 
     /// Ends an execution: finds `execution_total{component,strategy,status}` first, so a bad
-    /// status leaves the execution open and changes nothing.
-    public func end(_ execution: Execution, status: UnsafePointer<CChar>?) throws(N3ObsError) {
+    /// status leaves the execution open and changes nothing. `durationSeconds`: the caller's
+    /// own measure; nil, the time since begin.
+    public func end(_ execution: Execution, status: UnsafePointer<CChar>?,
+                    durationSeconds: Double? = nil) throws(N3ObsError) {
         guard Recording.tag(execution.duration) == N3O_TAG_HISTOGRAM,
               Recording.tag(execution.active) == N3O_TAG_GAUGE else {
             throw N3ObsError(.misuse, "the execution was not begun by n3obs_execution_begin")
@@ -98,9 +100,9 @@ public final class StandardCatalog: @unchecked Sendable {
         let total = try values.withUnsafeBufferPointer { b throws(N3ObsError) in
             try executions.cell(for: b.baseAddress, count: 3)
         }
-        let elapsed = n3o_monotonic_ns() &- execution.startMonotonicNanos
+        let elapsed = durationSeconds ?? Double(n3o_monotonic_ns() &- execution.startMonotonicNanos) / 1e9
         Recording.gaugeAdd(execution.active, -1)
         Recording.counterAdd(total, 1)
-        Recording.histogramObserve(execution.duration, Double(elapsed) / 1e9)
+        Recording.histogramObserve(execution.duration, elapsed)
     }
 }

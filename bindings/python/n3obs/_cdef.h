@@ -105,6 +105,7 @@ typedef struct n3obs_config {
     const char *exporters;
     uint32_t metric_export_interval_ms;
     uint32_t reserved_export;
+    const char *telemetry_sdk_language;
 } n3obs_config;
 
 int n3obs_init(const n3obs_config *config);
@@ -267,6 +268,8 @@ int n3obs_execution_begin(n3obs_execution *execution, const char *component,
                                     const char *strategy);
 
 int n3obs_execution_end(n3obs_execution *execution, const char *status);
+int n3obs_execution_end_with_duration(n3obs_execution *execution, const char *status,
+                                      double duration_seconds);
 
 int n3obs_catalog_record_error(const char *component, const char *error_type,
                                          const char *severity);

@@ -8,16 +8,32 @@ with ``check`` (or ``raise_status`` on the rare failure path of a hot function).
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, NoReturn, Type
+
+
+def _explain_import_failure(error: ImportError) -> str:
+    """What to do about a native extension that does not load, from the loader's message."""
+    text = str(error)
+    missing = re.search(r"(lib[\w.+-]+?\.so[\w.]*): cannot open shared object file", text)
+    name = missing.group(1) if missing else ""
+    if name.startswith(("libswift", "libFoundation", "libdispatch", "libBlocksRuntime")):
+        return (f"n3obs: libn3obs.so needs the Swift runtime library {name}, which this machine "
+                "does not have where the library looks for it ({text}). Install the Swift "
+                "toolchain the package was built with, or put its usr/lib/swift/linux folder "
+                "on LD_LIBRARY_PATH").replace("{text}", text)
+    if name.startswith("libn3obs"):
+        return (f"n3obs: {name} is missing from the installed package ({text}); reinstall it "
+                "with `pip install bindings/python` after `swift build -c release`")
+    return (f"n3obs: the native extension could not be loaded ({text}); reinstall with "
+            "`pip install bindings/python` after `swift build -c release`")
+
 
 try:
     from ._native import ffi, lib
     from ._hot import lib as hot  # the non-blocking per-value and per-span calls
 except ImportError as e:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "n3obs: the native extension could not be loaded "
-        f"({e}); reinstall with `pip install bindings/python` after `swift build -c release`"
-    ) from e
+    raise ImportError(_explain_import_failure(e)) from e
 
 #: The ABI this binding's cdef describes (include/n3obs.h at the time _cdef.h was written).
 BINDING_ABI_VERSION = 1

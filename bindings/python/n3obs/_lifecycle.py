@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import atexit
+import warnings
 import json
+import logging
 import os
 import threading
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._core import Error, ShutdownError, check, encode, ffi, lib
+
+_log = logging.getLogger("n3obs")
 
 ExporterSpec = Union[str, "os.PathLike[str]", Tuple[str, Mapping[str, Any]]]
 
@@ -83,6 +87,7 @@ def init(
     cfg.traces_sampler = s(traces_sampler, "traces_sampler")
     cfg.traces_sampler_arg = s(traces_sampler_arg, "traces_sampler_arg")
     cfg.health_disk_path = s(health_disk_path, "health_disk_path")
+    cfg.telemetry_sdk_language = s("python", "telemetry_sdk_language")
     # "" (not NULL) tells the library to load no exporter, whatever N3OBS_EXPORTERS says;
     # the listed ones are loaded below, one by one, so that a failure raises.
     cfg.exporters = ffi.NULL if exporters is None else s("", "exporters")
@@ -104,13 +109,17 @@ def init(
 
     with _lock:
         was_running = is_running()
-        check(lib.n3obs_init(cfg), "n3obs_init")
-        if not _atexit_registered:
-            atexit.register(_shutdown_at_exit)
-            _atexit_registered = True
-        if not was_running:
-            _run_on_start()
-        _implicit = False
+        status = lib.n3obs_init(cfg)
+        # An exporter of N3OBS_EXPORTERS that cannot load is an error the caller sees, but
+        # the SDK runs without it: finish starting before raising.
+        if is_running():
+            if not _atexit_registered:
+                atexit.register(_shutdown_at_exit)
+                _atexit_registered = True
+            if not was_running:
+                _run_on_start()
+            _implicit = False
+        check(status, "n3obs_init")
     for spec in exporters or ():
         if isinstance(spec, tuple):
             load_exporter(spec[0], **dict(spec[1]))
@@ -133,7 +142,13 @@ def ensure_started() -> None:
         return
     with _lock:
         if not lib.n3obs_is_running():
-            init()
+            try:
+                init()
+            except Error as e:
+                if not lib.n3obs_is_running():
+                    raise
+                # Recording must not raise because N3OBS_EXPORTERS names a missing plugin.
+                warnings.warn(f"n3obs: {e}", RuntimeWarning, stacklevel=3)
             _implicit = True
 
 
@@ -146,22 +161,30 @@ def when_started(fn: Callable[[], None]) -> None:
             _on_start.append(fn)
 
 
-def shutdown(timeout: float = 5.0) -> None:
+def shutdown(timeout: float = 5.0) -> bool:
     """Flushes every exporter and stops the SDK for the rest of the process
-    (n3obs_shutdown). Final: recording afterwards does nothing. A second call, or a call
-    before init, does nothing."""
+    (n3obs_shutdown). Final: recording afterwards does nothing. Returns True when every
+    exporter finished within ``timeout``, False when one did not (an unreachable collector:
+    the library logs which, and counts what it could not deliver), as OpenTelemetry's
+    shutdown does; it never raises for that. A second call, or a call before init, does
+    nothing and returns True."""
     with _lock:
         if not lib.n3obs_is_running():
-            return
+            return True
         status = lib.n3obs_shutdown(_ms(timeout, "timeout"))
+    if status == lib.N3OBS_E_TIMEOUT:
+        _log.warning("n3obs: %s", ffi.string(lib.n3obs_error_last()).decode(errors="replace"))
+        return False
     if status not in (0, lib.N3OBS_E_SHUTDOWN, lib.N3OBS_E_NOT_INITIALIZED):
         check(status, "n3obs_shutdown")
+    return True
 
 
 def _shutdown_at_exit() -> None:
+    # At interpreter exit nothing may raise: a traceback there helps nobody.
     try:
         shutdown()
-    except Error:
+    except Exception:  # noqa: BLE001
         pass
 
 

@@ -8,7 +8,7 @@ error_total), with the helpers that keep it consistent.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from . import _lifecycle
 from ._core import check, encode, ffi, lib, make_error
@@ -57,8 +57,14 @@ class Execution:
     def is_open(self) -> bool:
         return self._open
 
-    def end(self, status: str = "success") -> None:
-        st = lib.n3obs_execution_end(self._c, encode(status, "status"))
+    def end(self, status: str = "success", duration_seconds: Optional[float] = None) -> None:
+        """Ends it; ``duration_seconds``, when given, is observed instead of the time since
+        begin()."""
+        if duration_seconds is None:
+            st = lib.n3obs_execution_end(self._c, encode(status, "status"))
+        else:
+            st = lib.n3obs_execution_end_with_duration(self._c, encode(status, "status"),
+                                                       float(duration_seconds))
         if st == 0 or st == lib.N3OBS_E_SHUTDOWN:
             self._open = False
             return

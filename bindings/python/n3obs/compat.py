@@ -25,15 +25,17 @@ import inspect
 import logging
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Dict, Iterator, List, Optional
+from urllib.parse import urlsplit
 
 import n3obs
 
 from . import catalog
-from ._core import Error, PluginError
+from ._core import Error, PluginError, PluginNotFoundError
 from .metrics import Counter, Gauge, Histogram, Info, Summary
 
 logger = logging.getLogger("n3obs.compat")
@@ -133,9 +135,13 @@ def _open_endpoint(port: int) -> Optional[BaseException]:
             error: Optional[BaseException] = None
         except PluginError as e:
             error = e
-            logger.error("n3obs.compat: metrics_port=%d: the Prometheus endpoint was not opened: "
-                         "%s (the 'prometheus' exporter plugin, libn3obs_prometheus.so, must be "
-                         "in N3OBS_PLUGIN_PATH or beside libn3obs.so)", port, e.message)
+            # The hint about where the plugin lives only when it was not found: a busy port
+            # or a refused setting says what it is by itself.
+            hint = ("; the 'prometheus' exporter plugin, libn3obs_prometheus.so, must be in "
+                    "N3OBS_PLUGIN_PATH or beside libn3obs.so"
+                    if isinstance(e, PluginNotFoundError) else "")
+            logger.error("n3obs.compat: metrics_port=%d: the Prometheus endpoint was not opened: %s%s",
+                         port, e.message, hint)
         _endpoints[port] = error
         return error
 
@@ -249,20 +255,66 @@ class MetricsCollector:
 
 # ---- tracing ----------------------------------------------------------------------------
 
+_JAEGER_DEFAULT = "http://localhost:14268/api/traces"
+_jaeger_lock = threading.Lock()
+_jaeger_exporter: Dict[str, Optional[BaseException]] = {}
+
+
+def _otlp_endpoint_for_jaeger(jaeger_endpoint: str) -> str:
+    """Jaeger 1.35 and later receive OTLP/HTTP on port 4318 of the same host: the collector
+    URL of the Thrift exporter (http://host:14268/api/traces) or an agent's host:6831
+    becomes http://host:4318. Another port (a proxy in front of Jaeger) is kept."""
+    parsed = urlsplit(jaeger_endpoint if "//" in jaeger_endpoint else f"//{jaeger_endpoint}")
+    host = parsed.hostname or "localhost"
+    if ":" in host:
+        host = f"[{host}]"
+    scheme = parsed.scheme if parsed.scheme in ("http", "https") else "http"
+    port = parsed.port if parsed.port not in (None, 14268, 14250, 6831, 6832) else 4318
+    return f"{scheme}://{host}:{port}"
+
+
+def _export_to_jaeger(jaeger_endpoint: Optional[str]) -> Optional[BaseException]:
+    """Sends spans over OTLP to the Jaeger that jaeger_endpoint names (once per process),
+    with a DeprecationWarning naming the OTLP setting to use instead."""
+    endpoint = _otlp_endpoint_for_jaeger(jaeger_endpoint or _JAEGER_DEFAULT)
+    with _jaeger_lock:
+        if endpoint in _jaeger_exporter:
+            return _jaeger_exporter[endpoint]
+        message = (f"n3obs.compat: jaeger_endpoint/enable_jaeger are deprecated: spans go over "
+                   f"OTLP to {endpoint} (Jaeger 1.35+ receives OTLP); set "
+                   f"OTEL_EXPORTER_OTLP_ENDPOINT={endpoint} with N3OBS_EXPORTERS=otlp, or call "
+                   f"n3obs.load_exporter('otlp', endpoint='{endpoint}'), instead")
+        warnings.warn(message, DeprecationWarning, stacklevel=4)
+        logger.warning("%s", message)
+        try:
+            n3obs.load_exporter("otlp", endpoint=endpoint)
+            error: Optional[BaseException] = None
+        except PluginError as e:
+            error = e
+            logger.error("n3obs.compat: spans cannot go to Jaeger at %s: %s", endpoint, e.message)
+        _jaeger_exporter[endpoint] = error
+        return error
+
+
 class TracingManager:
-    """Spans on n3obs. ``jaeger_endpoint`` and ``enable_jaeger`` are accepted for
-    compatibility: spans go to n3obs' exporters (N3OBS_EXPORTERS, load_exporter)."""
+    """Spans on n3obs, to n3obs' exporters (N3OBS_EXPORTERS, load_exporter). The old
+    Jaeger settings still work: ``jaeger_endpoint=...`` or ``enable_jaeger=True``, given
+    explicitly, send spans over OTLP to that Jaeger (port 4318 of its host), with a
+    DeprecationWarning; left at their defaults they send nothing anywhere by themselves."""
 
     def __init__(self, service_name: str = "namel3ss-execution",
-                 jaeger_endpoint: str = "http://localhost:14268/api/traces",
-                 enable_jaeger: bool = True, sample_rate: float = 1.0,
+                 jaeger_endpoint: Optional[str] = None,
+                 enable_jaeger: Optional[bool] = None, sample_rate: float = 1.0,
                  **other_components_config: Any) -> None:
         self.service_name = service_name
-        self.jaeger_endpoint = jaeger_endpoint
-        self.enable_jaeger = enable_jaeger
+        self.jaeger_endpoint = jaeger_endpoint or _JAEGER_DEFAULT
+        self.enable_jaeger = True if enable_jaeger is None else enable_jaeger
         self.sample_rate = sample_rate
         _start_sdk(service_name, sample_rate=sample_rate,
                    namespace=other_components_config.get("namespace"))
+        self.jaeger_error: Optional[BaseException] = None
+        if enable_jaeger is not False and (jaeger_endpoint is not None or enable_jaeger is True):
+            self.jaeger_error = _export_to_jaeger(jaeger_endpoint)
         self.tracer = n3obs.get_tracer(service_name)
         self.tracer_provider = None
         self.active_spans: Dict[str, n3obs.Span] = {}
@@ -528,8 +580,8 @@ class ObservabilityManager:
                                         success: bool = True, error: Optional[BaseException] = None,
                                         **tags: Any) -> None:
         """Counts execution_total{status} once, observes the duration and lowers
-        active_executions once. For an execution started with record_execution_start the
-        duration is measured by n3obs; otherwise duration_seconds is observed if given."""
+        active_executions once. The duration observed is duration_seconds when given, else,
+        for an execution started with record_execution_start, the time n3obs measured."""
         status = "success" if success and error is None else "error"
         with self._lock:
             ex = self._executions.pop(execution_id, None)
@@ -538,7 +590,7 @@ class ObservabilityManager:
                 self.operation_counters[component] = max(0, self.operation_counters.get(component, 0) - 1)
         if self.metrics:
             if ex is not None and ex.is_open:
-                ex.end(status)
+                ex.end(status, duration_seconds)
             else:
                 self.metrics.increment_counter("execution_total", {
                     "component": component, "strategy": strategy, "status": status})

@@ -101,7 +101,7 @@ from n3obs.compat import *
 
 # every component takes its siblings' keywords (the old MetricsCollector rejected them)
 obs = initialize_observability("svc", sample_rate=1.0, check_interval_seconds=60,
-                               enable_auto_checks=False, jaeger_endpoint="http://x",
+                               enable_auto_checks=False, enable_jaeger=False,
                                namespace="namel3ss", metrics_port=0)
 assert get_observability_manager() is obs
 
@@ -207,4 +207,62 @@ obs.metrics.increment_counter("error_total", {"component": "c", "error_type": "t
 text = urllib.request.urlopen("http://127.0.0.1:19467/metrics", timeout=5).read().decode()
 fams = {f.name: f for f in text_string_to_metric_families(text)}
 assert fams["namel3ss_error"].samples[0].value == 1
+""")
+
+
+def test_jaeger_settings_send_spans_over_otlp_with_a_deprecation_warning():
+    """jaeger_endpoint= used to be ignored (spans went nowhere); Jaeger 1.35+ takes OTLP."""
+    run_script("""
+import http.server, json, threading, warnings
+import n3obs
+from n3obs.compat import TracingManager
+
+got = []
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        got.append((self.path, self.headers.get("Content-Type"), self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"{}")
+    def log_message(self, *a): pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+port = server.server_address[1]
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    tm = TracingManager("jaeger-user", jaeger_endpoint=f"http://127.0.0.1:{port}/api/traces")
+assert tm.jaeger_error is None, tm.jaeger_error
+dep = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+assert dep and "OTEL_EXPORTER_OTLP_ENDPOINT" in str(dep[0].message), [str(w.message) for w in caught]
+span = tm.start_span("to jaeger")
+tm.finish_span(span)
+n3obs.force_flush(10)
+paths = [p for p, _, _ in got]
+assert "/v1/traces" in paths, paths
+body = b"".join(b for p, _, b in got if p == "/v1/traces")
+assert b"to jaeger" in body
+""")
+
+
+def test_jaeger_endpoint_maps_to_the_otlp_port():
+    from n3obs.compat import _otlp_endpoint_for_jaeger as otlp
+    assert otlp("http://jaeger:14268/api/traces") == "http://jaeger:4318"
+    assert otlp("jaeger-agent:6831") == "http://jaeger-agent:4318"
+    assert otlp("https://traces.example.com/api/traces") == "https://traces.example.com:4318"
+    assert otlp("http://127.0.0.1:9999/x") == "http://127.0.0.1:9999"
+
+
+def test_record_execution_complete_observes_the_given_duration():
+    run_script("""
+import asyncio
+import n3obs
+from n3obs.compat import initialize_observability
+obs = initialize_observability("svc", enable_tracing=False, enable_health_monitoring=False, metrics_port=0)
+async def main():
+    await obs.record_execution_start("planner", "serial", "e1")
+    await obs.record_execution_complete("planner", "serial", "e1", duration_seconds=2.5)
+asyncio.run(main())
+h = n3obs.collect()["namel3ss_execution_duration_seconds"].get(component="planner", strategy="serial")
+assert h.count == 1 and abs(h.sum - 2.5) < 1e-9, (h.count, h.sum)
+assert n3obs.collect()["namel3ss_active_executions"].get(component="planner").value == 0
 """)
