@@ -14,15 +14,13 @@ private func readShape(_ opts: UnsafePointer<n3obs_metric_opts>?, type: MetricTy
     let name = try CString.read(o.name, what: "name", limit: Limits.maxNameLength)
     let help = try CString.read(o.help, what: "help of '\(name)'", limit: Limits.maxHelpLength, nullIsEmpty: true)
     let unit = try CString.read(o.unit, what: "unit of '\(name)'", limit: Limits.maxNameLength, nullIsEmpty: true)
-    guard o.label_count <= Limits.maxLabels else {
-        throw N3ObsError(.tooLong, "'\(name)' has \(o.label_count) label names; at most \(Limits.maxLabels)")
-    }
+    let labelCount = try CCount.checked(o.label_count, max: Limits.maxLabels, "label_count of '\(name)'")
     var labels: [String] = []
-    if o.label_count > 0 {
+    if labelCount > 0 {
         guard let names = o.label_names else {
-            throw N3ObsError(.invalidArgument, "label_names is NULL but label_count is \(o.label_count)")
+            throw N3ObsError(.invalidArgument, "label_names is NULL but label_count is \(labelCount)")
         }
-        for i in 0..<o.label_count {
+        for i in 0..<labelCount {
             labels.append(try CString.read(names[i], what: "label name \(i) of '\(name)'", limit: Limits.maxNameLength))
         }
     }
@@ -61,12 +59,10 @@ public func cInfoNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: Unsaf
 
 @_cdecl("n3obs_histogram_new")
 public func cHistogramNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?,
-                          _ bounds: UnsafePointer<Double>?, _ boundCount: Int) -> Int32 {
+                          _ bounds: UnsafePointer<Double>?, _ rawBoundCount: Int) -> Int32 {
     register("n3obs_histogram_new", out) { () throws(N3ObsError) in
         var shape = try readShape(opts, type: .histogram)
-        guard boundCount <= Limits.maxBuckets + 1 else {
-            throw N3ObsError(.tooLong, "\(boundCount) bucket bounds; at most \(Limits.maxBuckets)")
-        }
+        let boundCount = try CCount.checked(rawBoundCount, max: Limits.maxBuckets + 1, "bound_count")
         switch (bounds, boundCount) {
         case (nil, 0): break // Prometheus' default buckets
         case (nil, _): throw N3ObsError(.invalidArgument, "bounds is NULL but bound_count is \(boundCount)")
@@ -88,14 +84,12 @@ public func cSummaryNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: Un
                 throw N3ObsError(.invalidArgument, "summary_opts->size is too small; start from N3OBS_SUMMARY_OPTS_INIT")
             }
             let s = summaryOpts.pointee
-            if s.quantile_count > 0 {
-                guard s.quantile_count <= Limits.maxQuantiles else {
-                    throw N3ObsError(.tooLong, "\(s.quantile_count) quantiles; at most \(Limits.maxQuantiles)")
-                }
+            let quantileCount = try CCount.checked(s.quantile_count, max: Limits.maxQuantiles, "quantile_count")
+            if quantileCount > 0 {
                 guard let qs = s.quantiles else {
-                    throw N3ObsError(.invalidArgument, "quantiles is NULL but quantile_count is \(s.quantile_count)")
+                    throw N3ObsError(.invalidArgument, "quantiles is NULL but quantile_count is \(quantileCount)")
                 }
-                options.quantiles = Array(UnsafeBufferPointer(start: qs, count: s.quantile_count))
+                options.quantiles = Array(UnsafeBufferPointer(start: qs, count: quantileCount))
             }
             if s.max_age_seconds != 0 { options.maxAgeSeconds = s.max_age_seconds }
             if s.age_buckets != 0 { options.ageBuckets = Int(s.age_buckets) }

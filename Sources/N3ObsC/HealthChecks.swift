@@ -40,15 +40,13 @@ private func readCheck(_ opts: UnsafePointer<n3obs_health_check_opts>) throws(N3
     guard let callback = o.callback else { throw N3ObsError(.invalidArgument, "callback of '\(name)' is NULL") }
     let description = try CString.read(o.description, what: "description of '\(name)'",
                                        limit: Limits.maxHelpLength, nullIsEmpty: true)
-    guard o.tag_count <= HealthLimits.maxTags else {
-        throw N3ObsError(.tooLong, "'\(name)' has \(o.tag_count) tags; at most \(HealthLimits.maxTags)")
-    }
+    let tagCount = try CCount.checked(o.tag_count, max: HealthLimits.maxTags, "tag_count of '\(name)'")
     var tags: [String] = []
-    if o.tag_count > 0 {
+    if tagCount > 0 {
         guard let list = o.tags else {
-            throw N3ObsError(.invalidArgument, "tags is NULL but tag_count is \(o.tag_count)")
+            throw N3ObsError(.invalidArgument, "tags is NULL but tag_count is \(tagCount)")
         }
-        for i in 0..<o.tag_count {
+        for i in 0..<tagCount {
             tags.append(try CString.read(list[i], what: "tag \(i) of '\(name)'", limit: Limits.maxNameLength))
         }
     }

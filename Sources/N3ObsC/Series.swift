@@ -10,6 +10,10 @@ public typealias LabelValues = UnsafePointer<UnsafePointer<CChar>?>?
 private func resolve(_ fn: StaticString, _ handle: OpaquePointer?, _ type: MetricType,
                      _ values: LabelValues, _ count: Int, _ status: inout Int32) -> UnsafeMutableRawPointer? {
     guard let handle else { status = fail(fn, .invalidArgument, "family is NULL"); return nil }
+    guard UInt(bitPattern: count) <= UInt(Limits.maxLabels) else { // a size_t of 2^63 or more is negative here
+        status = fail(fn, .labelCount, "label_count is \(UInt(bitPattern: count)); at most \(Limits.maxLabels)")
+        return nil
+    }
     guard n3o_sdk_state() == N3ObsSDK.State.running.rawValue else {
         status = notRunning(fn); return nil
     }

@@ -83,9 +83,12 @@ public func cTraceContextExtract(_ out: UnsafeMutablePointer<n3obs_span_context>
 
 @_cdecl("n3obs_trace_context_inject")
 public func cTraceContextInject(_ span: OpaquePointer?, _ traceparent: UnsafeMutablePointer<CChar>?,
-                                _ traceparentSize: Int, _ tracestate: UnsafeMutablePointer<CChar>?,
-                                _ tracestateSize: Int) -> Int32 {
+                                _ rawTraceparentSize: Int, _ tracestate: UnsafeMutablePointer<CChar>?,
+                                _ rawTracestateSize: Int) -> Int32 {
     let fn: StaticString = "n3obs_trace_context_inject"
+    // Capacities: a size_t above Int.max is only a very large buffer (at most 56 + 512 bytes are written).
+    let traceparentSize = Int(clamping: UInt(bitPattern: rawTraceparentSize))
+    let tracestateSize = Int(clamping: UInt(bitPattern: rawTracestateSize))
     guard let traceparent else { return fail(fn, .invalidArgument, "traceparent buffer is NULL") }
     guard tracestate != nil || tracestateSize == 0 else {
         return fail(fn, .invalidArgument, "tracestate buffer is NULL but its size is \(tracestateSize)")

@@ -11,7 +11,8 @@ public func cSpansDrain(_ out: UnsafeMutablePointer<UnsafeMutablePointer<n3obs_s
     guard let unmanaged = runningTracer(fn, &status) else { return status }
     return unmanaged._withUnsafeGuaranteedRef { tracer in
         do throws(N3ObsError) {
-            out.pointee = try tracer.drain(max: max)
+            // A size_t above Int.max is a limit no queue reaches: all that are there.
+            out.pointee = try tracer.drain(max: Int(clamping: UInt(bitPattern: max)))
             return N3OBS_OK
         } catch {
             return fail(fn, error)

@@ -99,14 +99,12 @@ public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Uns
             case (nil, nil): if o.flags & N3OBS_SPAN_ROOT != 0 { parent = .root }
             }
             let attributes = try PreparedAttribute.list(o.attributes, o.attribute_count)
-            guard o.link_count <= TracingLimits.maxItemsPerCall else {
-                throw N3ObsError(.tooLong, "\(o.link_count) links; at most \(TracingLimits.maxItemsPerCall)")
-            }
-            guard o.link_count == 0 || o.links != nil else {
-                throw N3ObsError(.invalidArgument, "links is NULL but link_count is \(o.link_count)")
+            let linkCount = try CCount.checked(o.link_count, max: TracingLimits.maxItemsPerCall, "link_count")
+            guard linkCount == 0 || o.links != nil else {
+                throw N3ObsError(.invalidArgument, "links is NULL but link_count is \(linkCount)")
             }
             var links: [PreparedLink] = []
-            for i in 0..<o.link_count { links.append(try prepareLink(o.links![i], what: "link \(i)")) }
+            for i in 0..<linkCount { links.append(try prepareLink(o.links![i], what: "link \(i)")) }
             let handle = try attributes.withUnsafeBufferPointer { (a) throws(N3ObsError) in
                 try links.withUnsafeBufferPointer { (l) throws(N3ObsError) in
                     try tracer.start(name: nameBytes, kind: UInt8(kind), parent: parent,

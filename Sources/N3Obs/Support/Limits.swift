@@ -9,3 +9,15 @@ public enum Limits {
     public static let maxAgeBuckets = 64
     public static let defaultCardinalityLimit = 2000
 }
+
+/// A `size_t` count from C. Swift imports size_t as Int, so 2^63 and above arrive negative
+/// and would pass a `count <= max` check; every count of the C API goes through here once,
+/// at the boundary, and is refused above the documented maximum with its real value.
+public enum CCount {
+    public static func checked(_ raw: Int, max: Int, _ what: @autoclosure () -> String,
+                               status: N3ObsStatus = .tooLong) throws(N3ObsError) -> Int {
+        let n = UInt(bitPattern: raw)
+        guard n <= UInt(max) else { throw N3ObsError(status, "\(what()) is \(n); at most \(max)") }
+        return Int(n)
+    }
+}

@@ -117,10 +117,8 @@ public struct PreparedAttribute {
         }
         let k = try Self.key(attribute.key)
         var a = PreparedAttribute(key: k, type: v.type)
-        let n = v.array_count
-        guard n <= TracingLimits.maxArrayLength else {
-            throw N3ObsError(.tooLong, "attribute '\(String(decoding: k, as: UTF8.self))' has \(n) items; at most \(TracingLimits.maxArrayLength)")
-        }
+        let n = try CCount.checked(v.array_count, max: TracingLimits.maxArrayLength,
+                                   "array_count of attribute '\(String(decoding: k, as: UTF8.self))'")
         guard n == 0 || v.array != nil else {
             throw N3ObsError(.invalidArgument, "attribute '\(String(decoding: k, as: UTF8.self))' has \(n) items at NULL")
         }
@@ -188,11 +186,9 @@ public struct PreparedAttribute {
     }
 
     /// Prepares a C list of attributes (all or nothing).
-    public static func list(_ attributes: UnsafePointer<n3obs_attribute>?, _ count: Int) throws(N3ObsError) -> [PreparedAttribute] {
+    public static func list(_ attributes: UnsafePointer<n3obs_attribute>?, _ rawCount: Int) throws(N3ObsError) -> [PreparedAttribute] {
+        let count = try CCount.checked(rawCount, max: TracingLimits.maxItemsPerCall, "the attribute count")
         guard count > 0 else { return [] }
-        guard count <= TracingLimits.maxItemsPerCall else {
-            throw N3ObsError(.tooLong, "\(count) attributes in one call; at most \(TracingLimits.maxItemsPerCall)")
-        }
         guard let attributes else { throw N3ObsError(.invalidArgument, "attributes is NULL but count is \(count)") }
         var out: [PreparedAttribute] = []
         out.reserveCapacity(count)
