@@ -18,6 +18,18 @@ public enum MetricType: Int32, Sendable {
         }
     }
 
+    /// What the exposition formats append to a family's name for its samples; the family
+    /// takes its name and every one of these (as prometheus_client's registry does).
+    public var sampleSuffixes: [String] {
+        switch self {
+        case .counter: ["_total", "_created"]
+        case .gauge: []
+        case .histogram: ["_bucket", "_sum", "_count", "_created"]
+        case .summary: ["_sum", "_count", "_created"]
+        case .info: ["_info"]
+        }
+    }
+
     /// Label names the exposition formats use for this type's own samples.
     var reservedLabels: [String] {
         switch self {
@@ -95,8 +107,10 @@ public struct MetricShape: Equatable, Sendable {
     /// Checks every rule and fills in defaults; the result is what the registry stores.
     func validated() throws(N3ObsError) -> MetricShape {
         var shape = self
-        if type == .counter, shape.name.hasSuffix("_total") {
-            shape.name = String(shape.name.dropLast("_total".count))
+        // The suffix the exposition adds is not part of the family's name (x_total is
+        // counter x, y_info is info y), as prometheus_client strips it.
+        for (t, suffix) in [(MetricType.counter, "_total"), (.info, "_info")] where type == t && shape.name.hasSuffix(suffix) {
+            shape.name = String(shape.name.dropLast(suffix.count))
         }
         try MetricNames.validateMetricName(shape.name)
         guard help.utf8.count <= Limits.maxHelpLength else {

@@ -8,6 +8,9 @@ public final class Registry: @unchecked Sendable {
     private var byName: [String: MetricFamily] = [:]
     /// Sorted by name, so snapshots come out in a stable order without sorting each time.
     private var sorted: [MetricFamily] = []
+    /// Every name a family exposes (its own and its samples'), to its family: two families
+    /// exposing one name would make the scrape invalid.
+    private var exposedNames: [String: MetricFamily] = [:]
 
     /// The self-metric counting records that land in an overflow series.
     public static let overflowMetricName = "n3obs_metric_overflow"
@@ -32,9 +35,17 @@ public final class Registry: @unchecked Sendable {
                 }
                 return existing
             }
+            let names = Self.exposedNames(of: shape)
+            for name in names {
+                if let other = exposedNames[name] {
+                    throw N3ObsError(.conflict, "\(shape.type) '\(shape.name)' would expose '\(name)', which " +
+                                     "\(other.shape.type) '\(other.shape.name)' already exposes")
+                }
+            }
             let family = MetricFamily(shape: shape, cardinalityLimit: cardinalityLimit) { [weak self] name in
                 self?.bindOverflowCounter(for: name)
             }
+            for name in names { exposedNames[name] = family }
             byName[shape.name] = family
             let at = sorted.firstIndex { $0.name > shape.name } ?? sorted.count
             sorted.insert(family, at: at)
@@ -72,6 +83,10 @@ public final class Registry: @unchecked Sendable {
         guard let family = try? register(shape, cardinalityLimit: Int.max),
               let cell = try? family.cell(labels: [name]) else { return nil }
         return cell.assumingMemoryBound(to: n3o_counter_cell.self)
+    }
+
+    private static func exposedNames(of shape: MetricShape) -> [String] {
+        [shape.name] + shape.type.sampleSuffixes.map { shape.name + $0 }
     }
 
     private static func describeConflict(_ old: MetricShape, _ new: MetricShape) -> String {
