@@ -1,5 +1,11 @@
-/// W3C Trace Context (level 1): `traceparent` and `tracestate` parsing and formatting.
+/// W3C Trace Context (level 2): `traceparent` and `tracestate` parsing and formatting.
 public enum TraceContext {
+    /// The sampled flag of trace-flags.
+    public static let sampledFlag: UInt8 = 0x01
+    /// Level 2's random flag: the trace-id's right 7 bytes are random. Kept from a parent;
+    /// set on the traces this SDK starts (its ids are random).
+    public static let randomFlag: UInt8 = 0x02
+
     /// A parsed traceparent.
     public struct Parent: Sendable, Equatable {
         public var traceHi: UInt64
