@@ -900,10 +900,11 @@ N3OBS_API int n3obs_span_current(n3obs_span **out);
  * "00-<32 hex>-<16 hex>-<2 hex>" in lowercase, with ids that are not all zero; version ff
  * is invalid; a higher version is read from its first four fields when the value is at
  * least 55 characters and the flags are followed by '-' or the end; the flags are kept
- * as received. A tracestate that breaks the recommendation's grammar (over 32 members, a
- * bad key or value, a key twice) is dropped while the traceparent is kept; members are
- * dropped to fit N3OBS_MAX_TRACESTATE_LEN (those over 128 characters first, then from the
- * end).
+ * as received. A tracestate that breaks level 2's grammar (over 32 members, a bad key or
+ * value; a key is a lowercase letter or digit then up to 255 of a-z 0-9 _ - * / @) is
+ * dropped while the traceparent is kept; a key given twice keeps its first member;
+ * members are dropped to fit N3OBS_MAX_TRACESTATE_LEN (those over 128 characters first,
+ * then from the end).
  *
  * @param out          receives the context; all zero (invalid) when traceparent is bad.
  * @param traceparent  the header value, or NULL when absent.
