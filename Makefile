@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples python-install bench bench-deps bench-otlp bench-python bench-exposition clean
+.PHONY: all build deps plugins demo install test test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition clean
 
 all: build
 
@@ -64,7 +64,7 @@ test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build
 	@mkdir -p .build/demo
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
-test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs
+test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs test-w3c
 
 test-swift: deps
 	$(SWIFT) test
@@ -105,6 +105,11 @@ python-install: build $(PY)
 
 test-python: python-install
 	$(VENV)/bin/pytest -q bindings/python/tests
+
+# The W3C Trace Context suite (a pinned copy in Tests/w3c/trace-context), level 2 strict,
+# against a small service on the Python binding: all 41 tests must pass.
+test-w3c: python-install
+	bash Tests/w3c/run.sh
 
 bench-python: python-install
 	$(PY) benchmarks/bench_python.py --markdown $(BENCH)/results.md

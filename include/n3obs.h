@@ -702,6 +702,9 @@ typedef enum n3obs_status_code {
 
 /** The W3C sampled flag of n3obs_span_context.trace_flags. */
 #define N3OBS_TRACE_FLAG_SAMPLED 0x01u
+/** Trace Context level 2's random flag: the trace id's right 7 bytes are random. A span
+ *  keeps its parent's; the traces n3obs starts set it (their ids are random). */
+#define N3OBS_TRACE_FLAG_RANDOM 0x02u
 
 /** Attribute value types. */
 typedef enum n3obs_value_type {
@@ -745,7 +748,7 @@ typedef struct n3obs_attribute {
  */
 typedef struct n3obs_span_context {
     uint32_t size;               /**< sizeof(n3obs_span_context) as the caller compiled it */
-    uint8_t trace_flags;         /**< N3OBS_TRACE_FLAG_SAMPLED or 0 */
+    uint8_t trace_flags;         /**< N3OBS_TRACE_FLAG_SAMPLED, N3OBS_TRACE_FLAG_RANDOM */
     uint8_t is_remote;           /**< 1 when it came from another process */
     uint8_t reserved[2];
     uint8_t trace_id[16];
@@ -922,10 +925,12 @@ N3OBS_API int n3obs_span_current(n3obs_span **out);
  * spaces and tabs are ignored. A traceparent of version 00 must be exactly
  * "00-<32 hex>-<16 hex>-<2 hex>" in lowercase, with ids that are not all zero; version ff
  * is invalid; a higher version is read from its first four fields when the value is at
- * least 55 characters and the flags are followed by '-' or the end. A tracestate that
- * breaks the recommendation's grammar (over 32 members, a bad key or value, a key twice)
- * is dropped while the traceparent is kept; members are dropped to fit
- * N3OBS_MAX_TRACESTATE_LEN (those over 128 characters first, then from the end).
+ * least 55 characters and the flags are followed by '-' or the end; the flags are kept
+ * as received. A tracestate that breaks level 2's grammar (over 32 members, a bad key or
+ * value; a key is a lowercase letter or digit then up to 255 of a-z 0-9 _ - * / @) is
+ * dropped while the traceparent is kept; a key given twice keeps its first member;
+ * members are dropped to fit N3OBS_MAX_TRACESTATE_LEN (those over 128 characters first,
+ * then from the end).
  *
  * @param out          receives the context; all zero (invalid) when traceparent is bad.
  * @param traceparent  the header value, or NULL when absent.
@@ -939,8 +944,9 @@ N3OBS_API int n3obs_trace_context_extract(n3obs_span_context *out, const char *t
 
 /**
  * Formats the context of span (NULL: the calling thread's current span) as a version-00
- * traceparent and its tracestate. When there is no span to propagate, both buffers get ""
- * and N3OBS_OK is returned: send no header then.
+ * traceparent (its flags: sampled and random; unknown bits as zero) and its tracestate.
+ * When there is no span to propagate, both buffers get "" and N3OBS_OK is returned: send
+ * no header then.
  *
  * @param traceparent       buffer of traceparent_size bytes (N3OBS_TRACEPARENT_SIZE is
  *                          always enough).
@@ -974,7 +980,7 @@ typedef struct n3obs_span_data {
     uint8_t trace_id[16];
     uint8_t span_id[8];
     uint8_t parent_span_id[8];   /**< all zero for a root span */
-    uint8_t trace_flags;         /**< N3OBS_TRACE_FLAG_SAMPLED */
+    uint8_t trace_flags;         /**< N3OBS_TRACE_FLAG_SAMPLED, N3OBS_TRACE_FLAG_RANDOM */
     uint8_t parent_is_remote;    /**< 1 when the parent came from another process */
     uint8_t reserved[2];
     int32_t status_code;         /**< n3obs_status_code */

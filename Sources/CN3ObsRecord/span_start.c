@@ -33,6 +33,7 @@ static inline void store_be64(uint8_t *p, uint64_t v) {
 typedef struct parent_ids {
     int present;
     int sampled;
+    uint32_t random;   /* the parent's N3OBS_TRACE_FLAG_RANDOM bit */
     uint64_t trace_hi, trace_lo, span_id;
 } parent_ids;
 
@@ -49,6 +50,7 @@ static int read_parent(n3obs_span *parent, parent_ids *p) {
         if (head != NULL ? head->tracestateOffset == 0 : slot->tracestate == NULL) {
             p->present = 1;
             p->sampled = (slot->flags & 1) != 0;
+            p->random = slot->flags & N3OBS_TRACE_FLAG_RANDOM;
             p->trace_hi = slot->trace_hi;
             p->trace_lo = slot->trace_lo;
             p->span_id = slot->span_id;
@@ -71,7 +73,7 @@ static char *build_record(n3o_trace_thread *t, const parent_ids *parent, uint64_
     h->traceLo = trace_lo;
     h->spanId = span_id;
     h->parentSpanId = parent->present ? parent->span_id : 0;
-    h->flags = 1;
+    h->flags = (uint8_t)(1 | parent->random);
     h->kind = kind;
     uint64_t monotonic = n3o_monotonic_ns();
     h->startMonotonic = monotonic;
@@ -119,7 +121,8 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
     n3o_trace_thread *t = n3o_trace_thread_get();
     if (t == NULL) return 0;
 
-    parent_ids parent = {0, 0, 0, 0, 0};
+    /* No parent: a new trace, whose ids are random (Trace Context level 2's flag). */
+    parent_ids parent = {0, 0, N3OBS_TRACE_FLAG_RANDOM, 0, 0, 0};
     if (parent_handle != NULL) {
         if (!read_parent(parent_handle, &parent)) return 0;
     } else if (!root && t->depth > 0) {   /* the thread's current span */
@@ -127,6 +130,7 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
         if (top->tracestate != NULL) return 0;
         parent.present = 1;
         parent.sampled = (top->flags & 1) != 0;
+        parent.random = top->flags & N3OBS_TRACE_FLAG_RANDOM;
         parent.trace_hi = top->trace_hi;
         parent.trace_lo = top->trace_lo;
         parent.span_id = top->span_id;
@@ -162,7 +166,7 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
     slot->trace_hi = trace_hi;
     slot->trace_lo = trace_lo;
     slot->span_id = span_id;
-    slot->flags = sampled ? 1 : 0;
+    slot->flags = (sampled ? 1u : 0u) | parent.random;
     slot->record = record;
     slot->tracestate = NULL;
     uint32_t generation = slot->generation + 1;
@@ -173,7 +177,7 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
         n3obs_span_context v;
         memset(&v, 0, sizeof v);
         v.size = context_out->size;
-        v.trace_flags = sampled ? N3OBS_TRACE_FLAG_SAMPLED : 0;
+        v.trace_flags = (uint8_t)((sampled ? N3OBS_TRACE_FLAG_SAMPLED : 0) | parent.random);
         store_be64(v.trace_id, trace_hi);
         store_be64(v.trace_id + 8, trace_lo);
         store_be64(v.span_id, span_id);

@@ -118,8 +118,9 @@ public func cTraceContextInject(_ span: OpaquePointer?, _ traceparent: UnsafeMut
             ts.withUnsafeBytes { if ts.count > 0 { memcpy(tracestate, $0.baseAddress!, ts.count) } }
             tracestate[ts.count] = 0
         }
-        // Only the sampled flag is defined at version 00; other bits are sent as zero.
-        TraceContext.formatTraceparent(traceHi: c.traceHi, traceLo: c.traceLo, spanId: c.spanId, flags: c.flags & 1,
+        // The sampled and (level 2) random flags are defined; unknown bits are sent as zero.
+        TraceContext.formatTraceparent(traceHi: c.traceHi, traceLo: c.traceLo, spanId: c.spanId,
+                                       flags: c.flags & (TraceContext.sampledFlag | TraceContext.randomFlag),
                                        into: traceparent)
         traceparent[55] = 0
         return N3OBS_OK

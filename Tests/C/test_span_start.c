@@ -47,8 +47,9 @@ int main(void)
     CHECK_OK(n3obs_span_start(&root, "root", &o), "a root span with an output context");
     n3obs_span_context rc = context_of(root);
     CHECK(memcmp(out.trace_id, rc.trace_id, 16) == 0 && memcmp(out.span_id, rc.span_id, 8) == 0 &&
-              out.trace_flags == N3OBS_TRACE_FLAG_SAMPLED && out.is_remote == 0 && out.tracestate[0] == 0,
-          "the output context is the span's (sampled, local, no tracestate)");
+              out.trace_flags == (N3OBS_TRACE_FLAG_SAMPLED | N3OBS_TRACE_FLAG_RANDOM) && out.is_remote == 0 &&
+              out.tracestate[0] == 0,
+          "the output context is the span's (sampled, random, local, no tracestate)");
 
     o = (n3obs_span_opts)N3OBS_SPAN_OPTS_INIT;
     o.parent = root;

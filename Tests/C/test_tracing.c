@@ -197,7 +197,8 @@ int main(void)
         CHECK_ST(n3obs_span_update_name(s, NULL), N3OBS_E_INVALID_ARGUMENT, "update_name NULL");
         CHECK_OK(n3obs_span_get_context(s, &ctx), "get_context");
         CHECK(!all_zero(ctx.trace_id, 16) && !all_zero(ctx.span_id, 8), "the ids are not zero");
-        CHECK(ctx.trace_flags == N3OBS_TRACE_FLAG_SAMPLED && ctx.is_remote == 0, "flags sampled, not remote");
+        CHECK(ctx.trace_flags == (N3OBS_TRACE_FLAG_SAMPLED | N3OBS_TRACE_FLAG_RANDOM) && ctx.is_remote == 0,
+              "flags sampled and random (a new trace), not remote");
         CHECK_ST(n3obs_span_end(s, 500), N3OBS_OK, "span_end with an end before the start");
 
         b = drain_all();

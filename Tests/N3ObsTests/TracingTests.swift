@@ -71,7 +71,9 @@ import Testing
 
     @Test func tracestateRules() {
         #expect(tracestate("a=1, b=2") == "a=1,b=2")
-        #expect(tracestate("a=1,a=2") == nil)
+        #expect(tracestate("a=1,a=2") == "a=1")   // level 2: the duplicate goes, not the list
+        #expect(tracestate("a@=1,b@c@d=2") == "a@=1,b@c@d=2")
+        #expect(tracestate("@a=1") == nil)
         #expect(tracestate("A=1") == nil)
         #expect(tracestate((0..<33).map { "k\($0)=v" }.joined(separator: ",")) == nil)
     }

@@ -62,11 +62,13 @@ def check_recorded(requests, recorded):
     assert child["status"] == {"code": 1}
     assert linked["status"] == {}
 
-    # Parentage and flags (sampled, and the parent-is-remote bits).
+    # Parentage and flags (sampled; random for the trace the SDK started, as W3C Trace
+    # Context level 2 says, and not for the remote one that came without it; the
+    # parent-is-remote bits).
     assert "parentSpanId" not in root
     assert child["parentSpanId"] == ids["root"]["span_id"]
-    assert root["flags"] == 0x01 | SPAN_FLAGS_HAS_IS_REMOTE
-    assert child["flags"] == 0x01 | SPAN_FLAGS_HAS_IS_REMOTE
+    assert root["flags"] == 0x03 | SPAN_FLAGS_HAS_IS_REMOTE
+    assert child["flags"] == 0x03 | SPAN_FLAGS_HAS_IS_REMOTE
     assert remote["traceId"] == "0af7651916cd43dd8448eb211c80319c"
     assert remote["parentSpanId"] == "b7ad6b7169203331"
     assert remote["flags"] == 0x01 | SPAN_FLAGS_HAS_IS_REMOTE | SPAN_FLAGS_IS_REMOTE
@@ -318,7 +320,7 @@ def test_trace_across_two_processes():
     assert parent["kind"] == 3 and child["kind"] == 2
     assert parent["flags"] & 0x300 == SPAN_FLAGS_HAS_IS_REMOTE
     assert child["flags"] & 0x300 == SPAN_FLAGS_HAS_IS_REMOTE | SPAN_FLAGS_IS_REMOTE
-    assert result["traceparent"] == f"00-{parent['traceId']}-{parent['spanId']}-01"
+    assert result["traceparent"] == f"00-{parent['traceId']}-{parent['spanId']}-03"
 
 
 @pytest.mark.parametrize("env,message", [

@@ -1,5 +1,11 @@
-/// W3C Trace Context (level 1): `traceparent` and `tracestate` parsing and formatting.
+/// W3C Trace Context (level 2): `traceparent` and `tracestate` parsing and formatting.
 public enum TraceContext {
+    /// The sampled flag of trace-flags.
+    public static let sampledFlag: UInt8 = 0x01
+    /// Level 2's random flag: the trace-id's right 7 bytes are random. Kept from a parent;
+    /// set on the traces this SDK starts (its ids are random).
+    public static let randomFlag: UInt8 = 0x02
+
     /// A parsed traceparent.
     public struct Parent: Sendable, Equatable {
         public var traceHi: UInt64
@@ -61,15 +67,17 @@ public enum TraceContext {
     }
 
     /// A tracestate value reduced to its valid list members, joined by ",", or nil when
-    /// the list is invalid (over 32 members, a bad key or value, a key twice), which
-    /// discards all of it. Members are dropped to fit `maxLength`: those over 128
-    /// characters first, then from the end, as the recommendation says.
+    /// the list is invalid (over 32 members, a bad key or value), which discards all of it.
+    /// A key given twice keeps its first (newest) member: level 2 lets a parser drop the
+    /// duplicate rather than the list. Members are dropped to fit `maxLength`: those over
+    /// 128 characters first, then from the end, as the recommendation says.
     public static func normalizeTracestate(_ input: UnsafeRawBufferPointer,
                                            maxLength: Int = TracingLimits.maxTracestateLength) -> [UInt8]? {
         var members: [ArraySlice<UInt8>] = []
         var start = 0
         let bytes = Array(input)
         var keys: [ArraySlice<UInt8>] = []
+        var received = 0
         while start <= bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != 0x2C { end += 1 }
@@ -81,10 +89,12 @@ public enum TraceContext {
                 guard let eq = member.firstIndex(of: 0x3D) else { return nil }
                 let key = bytes[a..<eq], value = bytes[(eq + 1)..<b]
                 guard validKey(key), validValue(value) else { return nil }
-                if keys.contains(where: { $0 == key }) { return nil }
-                keys.append(key)
-                members.append(member)
-                if members.count > 32 { return nil }
+                received += 1
+                if received > 32 { return nil }
+                if !keys.contains(where: { $0 == key }) {
+                    keys.append(key)
+                    members.append(member)
+                }
             }
             start = end + 1
         }
@@ -101,23 +111,17 @@ public enum TraceContext {
 
     private static func isLcAlpha(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    /// keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
     private static func isKeyChar(_ c: UInt8) -> Bool {
-        isLcAlpha(c) || isDigit(c) || c == 0x5F || c == 0x2D || c == 0x2A || c == 0x2F
+        isLcAlpha(c) || isDigit(c) || c == 0x5F || c == 0x2D || c == 0x2A || c == 0x2F || c == 0x40
     }
 
-    /// simple-key = lcalpha 0*255(keychar);
-    /// multi-tenant-key = (lcalpha / DIGIT) 0*240(keychar) "@" lcalpha 0*13(keychar).
+    /// Level 2's key = (lcalpha / DIGIT) 0*255(keychar). It accepts every level 1 key
+    /// (simple and tenant@system) and the vendor keys level 1 refused ("foo@", a long
+    /// system id), which would otherwise discard the whole list.
     static func validKey(_ key: ArraySlice<UInt8>) -> Bool {
-        guard let first = key.first else { return false }
-        if let at = key.firstIndex(of: 0x40) {
-            let tenant = key[key.startIndex..<at], system = key[(at + 1)...]
-            guard let t0 = tenant.first, isLcAlpha(t0) || isDigit(t0), tenant.count <= 241,
-                  tenant.dropFirst().allSatisfy(isKeyChar),
-                  let s0 = system.first, isLcAlpha(s0), system.count <= 14,
-                  system.dropFirst().allSatisfy(isKeyChar) else { return false }
-            return true
-        }
-        return isLcAlpha(first) && key.count <= 256 && key.dropFirst().allSatisfy(isKeyChar)
+        guard let first = key.first, isLcAlpha(first) || isDigit(first), key.count <= 256 else { return false }
+        return key.dropFirst().allSatisfy(isKeyChar)
     }
 
     /// value = 0*255(chr) nblk-chr; chr = %x20 / nblk-chr; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E.

@@ -55,6 +55,7 @@ public final class Tracer: @unchecked Sendable {
         guard let t = n3o_trace_thread_get() else { throw N3ObsError(.noMemory, "no memory for the thread's tracing state") }
         var traceHi: UInt64 = 0, traceLo: UInt64 = 0, parentSpan: UInt64 = 0
         var parentKind = Sampler.Parent.none
+        var random = TraceContext.randomFlag   // a new trace: our ids are random
         var remote = false
         var tracestate: UnsafeMutablePointer<CChar>? = nil   // malloc'd copy of the parent's
         switch parent {
@@ -63,6 +64,7 @@ public final class Tracer: @unchecked Sendable {
             if let top = ScopeStack.top(t) {
                 traceHi = top.pointee.trace_hi; traceLo = top.pointee.trace_lo; parentSpan = top.pointee.span_id
                 parentKind = .local(sampled: top.pointee.flags & 1 != 0)
+                random = UInt8(truncatingIfNeeded: top.pointee.flags) & TraceContext.randomFlag
                 if let ts = top.pointee.tracestate { tracestate = strdup(ts) }
             }
         case .span(let handle):
@@ -71,12 +73,14 @@ public final class Tracer: @unchecked Sendable {
             }
             traceHi = slot.pointee.trace_hi; traceLo = slot.pointee.trace_lo; parentSpan = slot.pointee.span_id
             parentKind = .local(sampled: slot.pointee.flags & 1 != 0)
+            random = UInt8(truncatingIfNeeded: slot.pointee.flags) & TraceContext.randomFlag
             if let ts = Self.tracestate(of: slot) { tracestate = strdup(ts) }
             slots.unlock(slot)
         case .remote(let context):
             if context.isValid {
                 traceHi = context.traceHi; traceLo = context.traceLo; parentSpan = context.spanId
                 parentKind = .remote(sampled: context.sampled)
+                random = context.flags & TraceContext.randomFlag
                 remote = true
                 if let raw = context.tracestate, raw.count > 0,
                    let normal = TraceContext.normalizeTracestate(raw), !normal.isEmpty {
@@ -95,7 +99,7 @@ public final class Tracer: @unchecked Sendable {
 
         var record: UnsafeMutableRawPointer? = nil
         if sampled {
-            guard let r = buildRecord(t, name: name, kind: kind, startTime: startTime, traceHi: traceHi, traceLo: traceLo,
+            guard let r = buildRecord(t, name: name, kind: kind, random: random, startTime: startTime, traceHi: traceHi, traceLo: traceLo,
                                       spanId: spanId, parentSpan: parentSpan, remote: remote,
                                       tracestate: tracestate, attributes: attributes, links: links) else {
                 free(tracestate)
@@ -113,7 +117,7 @@ public final class Tracer: @unchecked Sendable {
         slot.pointee.trace_hi = traceHi
         slot.pointee.trace_lo = traceLo
         slot.pointee.span_id = spanId
-        slot.pointee.flags = sampled ? 1 : 0
+        slot.pointee.flags = UInt32((sampled ? 1 : 0) | random)
         slot.pointee.record = record
         slot.pointee.tracestate = tracestate
         let generation = slot.pointee.generation &+ 1
@@ -122,7 +126,7 @@ public final class Tracer: @unchecked Sendable {
         return SpanSlots.handle(index: index, generation: generation)
     }
 
-    private func buildRecord(_ t: UnsafeMutablePointer<n3o_trace_thread>, name: UnsafeRawBufferPointer, kind: UInt8, startTime: Int64, traceHi: UInt64,
+    private func buildRecord(_ t: UnsafeMutablePointer<n3o_trace_thread>, name: UnsafeRawBufferPointer, kind: UInt8, random: UInt8, startTime: Int64, traceHi: UInt64,
                              traceLo: UInt64, spanId: UInt64, parentSpan: UInt64, remote: Bool,
                              tracestate: UnsafeMutablePointer<CChar>?,
                              attributes: UnsafeBufferPointer<PreparedAttribute>,
@@ -133,7 +137,7 @@ public final class Tracer: @unchecked Sendable {
         h.pointee.traceLo = traceLo
         h.pointee.spanId = spanId
         h.pointee.parentSpanId = parentSpan
-        h.pointee.flags = 1
+        h.pointee.flags = 1 | random
         h.pointee.kind = kind
         h.pointee.parentIsRemote = remote ? 1 : 0
         let monotonic = n3o_monotonic_ns()
