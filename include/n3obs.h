@@ -287,12 +287,18 @@ N3OBS_API int n3obs_init(const n3obs_config *config);
 N3OBS_API int n3obs_shutdown(uint32_t timeout_ms);
 
 /*
- * fork(): a child of a process that called n3obs_init keeps a working SDK. Its metrics go
- * on from the parent's values at the moment of fork, health checks get new worker threads,
- * and every loaded exporter is started again in the child (its entry point runs anew with
- * the configuration it was loaded with; one that cannot, such as a second listener on the
- * same port, is logged and skipped). Only the forking thread exists in the child, so do not
- * fork while another thread of yours is inside an n3obs call you depend on in the child.
+ * fork(): a child of a process that called n3obs_init keeps a working SDK, whatever the
+ * parent's threads were doing. fork() waits (in a pthread_atfork handler, at most 5 s)
+ * until no thread runs n3obs code: the SDK's own threads and callers inside an n3obs call
+ * finish what they do or reach a wait; threads recording into bound series, spans and
+ * callbacks (health checks, plugins) do not hold it up. So the child inherits no lock held
+ * and no structure half-changed. In the child nothing of n3obs runs until the child first
+ * calls it (or ends a span); then its metrics go on from the parent's values at the moment
+ * of fork, health checks get new worker threads, the spans the parent had queued stay the
+ * parent's, the resource gets a new service.instance.id and process.pid, and every loaded
+ * exporter is started again (its entry point runs anew with the configuration it was
+ * loaded with; one that cannot, such as a second listener on the same port, is logged and
+ * skipped).
  */
 
 /** 1 between a successful n3obs_init and n3obs_shutdown, else 0. Thread-safe. */

@@ -326,14 +326,3 @@ void n3o_set_thread_name(const char *name) {
     pthread_setname_np(pthread_self(), short_name);
 }
 
-static void (*atfork_child)(void) = NULL;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-static void run_atfork_child(void) {
-    if (atfork_child != NULL) atfork_child();
-}
-static void register_atfork(void) { pthread_atfork(NULL, NULL, run_atfork_child); }
-
-void n3o_register_atfork_child(void (*child)(void)) {
-    atfork_child = child;
-    pthread_once(&atfork_once, register_atfork);
-}

@@ -94,23 +94,28 @@ public final class N3ObsSDK: @unchecked Sendable {
         return delivered
     }
 
-    /// Makes the SDK work in a child made by fork(): the parent's other threads did not come
-    /// along, so every lock they might have held is made new, the health checks lose their
-    /// worker threads and runs in flight, and each exporter is started again (its entry point
-    /// runs anew in the child, with the configuration it was loaded with). Metrics and
-    /// queued spans carry over as the child's copy.
+    /// Makes the SDK work in a child made by fork(). It runs on the child's first entry into
+    /// the SDK (the fork gate's child hook), not in the atfork handler: nothing runs Swift
+    /// code in a child until it needs the SDK. The gate let fork() happen only while no
+    /// thread ran SDK code, so every lock is free and every structure whole; what did not
+    /// come along are the SDK's threads. So the health checks lose their workers and runs
+    /// in flight, the spans the parent had queued are left to the parent, and each exporter
+    /// is started again (its entry point runs anew with the configuration it was loaded
+    /// with). Metrics carry over as the child's copy.
     func afterForkInChild() {
-        lock.reinitializeAfterFork()
-        guard state == .running, !shuttingDown else { return }
-        _registry?.reinitializeAfterFork()
-        _tracer?.drainLock.reinitializeAfterFork()
+        if n3o_fork_last_was_busy() != 0 {
+            SDKLog.log(.warn, "fork", "fork() went ahead after 5 s while a thread was still inside n3obs; " +
+                       "this child may find a lock held")
+        }
+        guard state == .running, !lock.withLock({ shuttingDown }) else { return }
         // The parent exports the spans it had queued; the child must not send them again.
-        _tracer?.discardQueued()
+        _tracer?.discardQueuedAfterFork()
         _health?.resetAfterFork()
         Resource.refreshAfterFork() // a new process: a new service.instance.id and process.pid
-        let exporters = loadedExporters
-        loadedExporters = []
-        _pipeline = nil // the parent's: its threads stayed there
+        let exporters = lock.withLock { () -> [(path: String, configJSON: String)] in
+            defer { loadedExporters = []; _pipeline = nil } // the parent's: its threads stayed there
+            return loadedExporters
+        }
         for exporter in exporters {
             do throws(N3ObsError) {
                 try loadExporter(exporter.path, configJSON: exporter.configJSON)
@@ -234,7 +239,7 @@ public final class N3ObsSDK: @unchecked Sendable {
     }
 }
 
-/// Called by pthread_atfork in a forked child (registered once, at start).
+/// Run by the fork gate on a forked child's first entry into the SDK (registered once, at start).
 private let forkedChildHook: @convention(c) () -> Void = {
     N3ObsSDK.shared.afterForkInChild()
 }

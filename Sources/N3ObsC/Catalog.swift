@@ -10,6 +10,7 @@ private let executionEnded: UInt64 = 0x6e33_e8ec_0000_0002
 @_cdecl("n3obs_execution_begin")
 public func cExecutionBegin(_ execution: UnsafeMutablePointer<n3obs_execution>?,
                             _ component: UnsafePointer<CChar>?, _ strategy: UnsafePointer<CChar>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_execution_begin"
     guard let execution else { return fail(fn, .invalidArgument, "execution is NULL") }
     execution.pointee.opaque = (0, 0, 0, 0)
@@ -27,12 +28,14 @@ public func cExecutionBegin(_ execution: UnsafeMutablePointer<n3obs_execution>?,
 
 @_cdecl("n3obs_execution_end")
 public func cExecutionEnd(_ execution: UnsafeMutablePointer<n3obs_execution>?, _ status: UnsafePointer<CChar>?) -> Int32 {
-    endExecution("n3obs_execution_end", execution, status, durationSeconds: nil)
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return endExecution("n3obs_execution_end", execution, status, durationSeconds: nil)
 }
 
 @_cdecl("n3obs_execution_end_with_duration")
 public func cExecutionEndWithDuration(_ execution: UnsafeMutablePointer<n3obs_execution>?,
                                       _ status: UnsafePointer<CChar>?, _ durationSeconds: Double) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_execution_end_with_duration"
     guard durationSeconds.isFinite, durationSeconds >= 0 else {
         return fail(fn, .invalidValue, "duration_seconds must be a finite number >= 0, not \(durationSeconds)")
@@ -85,7 +88,8 @@ private func record(_ fn: StaticString, _ values: [UnsafePointer<CChar>?],
 @_cdecl("n3obs_catalog_record_error")
 public func cCatalogRecordError(_ component: UnsafePointer<CChar>?, _ errorType: UnsafePointer<CChar>?,
                                 _ severity: UnsafePointer<CChar>?) -> Int32 {
-    record("n3obs_catalog_record_error", [component, errorType, severity], { $0.errors }) {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return record("n3obs_catalog_record_error", [component, errorType, severity], { $0.errors }) {
         Recording.counterAdd($0, 1)
     }
 }
@@ -93,7 +97,8 @@ public func cCatalogRecordError(_ component: UnsafePointer<CChar>?, _ errorType:
 @_cdecl("n3obs_catalog_record_security_validation")
 public func cCatalogRecordSecurityValidation(_ validationType: UnsafePointer<CChar>?,
                                              _ result: UnsafePointer<CChar>?) -> Int32 {
-    record("n3obs_catalog_record_security_validation", [validationType, result], { $0.securityValidations }) {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return record("n3obs_catalog_record_security_validation", [validationType, result], { $0.securityValidations }) {
         Recording.counterAdd($0, 1)
     }
 }
@@ -101,7 +106,8 @@ public func cCatalogRecordSecurityValidation(_ validationType: UnsafePointer<CCh
 @_cdecl("n3obs_catalog_set_worker_pool_size")
 public func cCatalogSetWorkerPoolSize(_ pool: UnsafePointer<CChar>?, _ node: UnsafePointer<CChar>?,
                                       _ size: Double) -> Int32 {
-    record("n3obs_catalog_set_worker_pool_size", [pool, node], { $0.workerPoolSize }) {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return record("n3obs_catalog_set_worker_pool_size", [pool, node], { $0.workerPoolSize }) {
         Recording.gaugeSet($0, size)
     }
 }
@@ -109,7 +115,8 @@ public func cCatalogSetWorkerPoolSize(_ pool: UnsafePointer<CChar>?, _ node: Uns
 @_cdecl("n3obs_catalog_set_task_queue_length")
 public func cCatalogSetTaskQueueLength(_ queue: UnsafePointer<CChar>?, _ priority: UnsafePointer<CChar>?,
                                        _ length: Double) -> Int32 {
-    record("n3obs_catalog_set_task_queue_length", [queue, priority], { $0.taskQueueLength }) {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return record("n3obs_catalog_set_task_queue_length", [queue, priority], { $0.taskQueueLength }) {
         Recording.gaugeSet($0, length)
     }
 }

@@ -1,4 +1,5 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3Obs
 
@@ -38,6 +39,7 @@ nonisolated(unsafe) let pluginHostTable: UnsafePointer<n3obs_host> = {
 
 @_cdecl("n3obs_exporter_load")
 public func cExporterLoad(_ nameOrPath: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_exporter_load"
     do throws(N3ObsError) {
         let name = try CString.read(nameOrPath, what: "name_or_path", limit: 4096)
@@ -53,6 +55,7 @@ public func cExporterLoad(_ nameOrPath: UnsafePointer<CChar>?, _ configJSON: Uns
 
 @_cdecl("n3obs_force_flush")
 public func cForceFlush(_ timeoutMilliseconds: UInt32) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_force_flush"
     do throws(N3ObsError) {
         guard try N3ObsSDK.shared.forceFlush(timeoutMilliseconds: timeoutMilliseconds) else {

@@ -1,4 +1,5 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3Obs
 
@@ -44,23 +45,27 @@ private func register(_ fn: StaticString, _ out: UnsafeMutablePointer<OpaquePoin
 
 @_cdecl("n3obs_counter_new")
 public func cCounterNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?) -> Int32 {
-    register("n3obs_counter_new", out) { () throws(N3ObsError) in try readShape(opts, type: .counter) }
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return register("n3obs_counter_new", out) { () throws(N3ObsError) in try readShape(opts, type: .counter) }
 }
 
 @_cdecl("n3obs_gauge_new")
 public func cGaugeNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?) -> Int32 {
-    register("n3obs_gauge_new", out) { () throws(N3ObsError) in try readShape(opts, type: .gauge) }
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return register("n3obs_gauge_new", out) { () throws(N3ObsError) in try readShape(opts, type: .gauge) }
 }
 
 @_cdecl("n3obs_info_new")
 public func cInfoNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?) -> Int32 {
-    register("n3obs_info_new", out) { () throws(N3ObsError) in try readShape(opts, type: .info) }
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return register("n3obs_info_new", out) { () throws(N3ObsError) in try readShape(opts, type: .info) }
 }
 
 @_cdecl("n3obs_histogram_new")
 public func cHistogramNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?,
                           _ bounds: UnsafePointer<Double>?, _ rawBoundCount: Int) -> Int32 {
-    register("n3obs_histogram_new", out) { () throws(N3ObsError) in
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return register("n3obs_histogram_new", out) { () throws(N3ObsError) in
         var shape = try readShape(opts, type: .histogram)
         let boundCount = try CCount.checked(rawBoundCount, max: Limits.maxBuckets + 1, "bound_count")
         switch (bounds, boundCount) {
@@ -76,7 +81,8 @@ public func cHistogramNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: 
 @_cdecl("n3obs_summary_new")
 public func cSummaryNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ opts: UnsafePointer<n3obs_metric_opts>?,
                         _ summaryOpts: UnsafePointer<n3obs_summary_opts>?) -> Int32 {
-    register("n3obs_summary_new", out) { () throws(N3ObsError) in
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return register("n3obs_summary_new", out) { () throws(N3ObsError) in
         var shape = try readShape(opts, type: .summary)
         var options = SummaryOptions.default
         if let summaryOpts {

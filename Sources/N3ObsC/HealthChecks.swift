@@ -1,4 +1,5 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3Obs
 
@@ -15,7 +16,7 @@ private struct CHealthCallback: @unchecked Sendable {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         buffer.initialize(repeating: 0, count: capacity)
-        let raw = callback(userData, buffer, capacity)
+        let raw = ForkGate.outside { callback(userData, buffer, capacity) } // the caller's code
         buffer[capacity - 1] = 0
         let detail = String(decoding: UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)), as: UTF8.self)
         return HealthOutcome(rawStatus: raw, detail: detail)
@@ -64,6 +65,7 @@ private func readCheck(_ opts: UnsafePointer<n3obs_health_check_opts>) throws(N3
 
 @_cdecl("n3obs_health_register")
 public func cHealthRegister(_ opts: UnsafePointer<n3obs_health_check_opts>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_health_register"
     guard let opts else { return fail(fn, .invalidArgument, "opts is NULL") }
     do throws(N3ObsError) {
@@ -77,6 +79,7 @@ public func cHealthRegister(_ opts: UnsafePointer<n3obs_health_check_opts>?) -> 
 
 @_cdecl("n3obs_health_unregister")
 public func cHealthUnregister(_ name: UnsafePointer<CChar>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_health_unregister"
     do throws(N3ObsError) {
         let health = try N3ObsSDK.shared.runningHealth()
@@ -107,17 +110,20 @@ private func deliver(_ fn: StaticString, _ out: ReportOut,
 
 @_cdecl("n3obs_health_run")
 public func cHealthRun(_ out: ReportOut) -> Int32 {
-    deliver("n3obs_health_run", out) { $0.runAll() }
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return deliver("n3obs_health_run", out) { $0.runAll() }
 }
 
 @_cdecl("n3obs_health_run_check")
 public func cHealthRunCheck(_ out: ReportOut, _ name: UnsafePointer<CChar>?) -> Int32 {
-    deliver("n3obs_health_run_check", out) { health throws(N3ObsError) in
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return deliver("n3obs_health_run_check", out) { health throws(N3ObsError) in
         try health.run(checkNamed: try CString.read(name, what: "name", limit: Limits.maxNameLength))
     }
 }
 
 @_cdecl("n3obs_health_last_report")
 public func cHealthLastReport(_ out: ReportOut) -> Int32 {
-    deliver("n3obs_health_last_report", out) { $0.lastReport() }
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return deliver("n3obs_health_last_report", out) { $0.lastReport() }
 }

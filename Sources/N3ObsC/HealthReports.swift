@@ -1,15 +1,18 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3Obs
 
 @_cdecl("n3obs_health_report_free")
 public func cHealthReportFree(_ report: UnsafeMutablePointer<n3obs_health_report>?) {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     ReportCStruct.free(report) // one allocation; one not ours is ignored
 }
 
 @_cdecl("n3obs_health_report_json")
 public func cHealthReportJSON(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
                               _ report: UnsafePointer<n3obs_health_report>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_health_report_json"
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = nil

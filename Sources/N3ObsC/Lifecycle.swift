@@ -1,4 +1,5 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3Obs
 
@@ -13,6 +14,7 @@ public func cAbiVersion() -> Int32 { Int32(N3ObsVersion.abi) }
 
 @_cdecl("n3obs_init")
 public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_init"
     var configuration = Configuration()
     configuration.sdkLanguage = "c"
@@ -67,6 +69,7 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
 
 @_cdecl("n3obs_shutdown")
 public func cShutdown(_ timeoutMilliseconds: UInt32) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     do throws(N3ObsError) {
         guard try N3ObsSDK.shared.shutdown(timeoutMilliseconds: timeoutMilliseconds) else {
             return fail("n3obs_shutdown", .timeout,

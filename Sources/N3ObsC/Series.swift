@@ -46,25 +46,29 @@ private func bind(_ fn: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?
 @_cdecl("n3obs_counter_bind")
 public func cCounterBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
                          _ values: LabelValues, _ count: Int) -> Int32 {
-    bind("n3obs_counter_bind", out, family, .counter, values, count)
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return bind("n3obs_counter_bind", out, family, .counter, values, count)
 }
 
 @_cdecl("n3obs_gauge_bind")
 public func cGaugeBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
                        _ values: LabelValues, _ count: Int) -> Int32 {
-    bind("n3obs_gauge_bind", out, family, .gauge, values, count)
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return bind("n3obs_gauge_bind", out, family, .gauge, values, count)
 }
 
 @_cdecl("n3obs_histogram_bind")
 public func cHistogramBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
                            _ values: LabelValues, _ count: Int) -> Int32 {
-    bind("n3obs_histogram_bind", out, family, .histogram, values, count)
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return bind("n3obs_histogram_bind", out, family, .histogram, values, count)
 }
 
 @_cdecl("n3obs_summary_bind")
 public func cSummaryBind(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ family: OpaquePointer?,
                          _ values: LabelValues, _ count: Int) -> Int32 {
-    bind("n3obs_summary_bind", out, family, .summary, values, count)
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    return bind("n3obs_summary_bind", out, family, .summary, values, count)
 }
 
 // MARK: - Recording into bound series (the hot path)
@@ -159,6 +163,7 @@ public func cSummaryObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 
 
 @_cdecl("n3obs_counter_add_labels")
 public func cCounterAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_counter_add_labels"
     guard value >= 0, value < .infinity else {
         return badValue(fn, value, counterRule)
@@ -171,6 +176,7 @@ public func cCounterAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _
 
 @_cdecl("n3obs_gauge_set_labels")
 public func cGaugeSetLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     var status = N3OBS_OK
     guard let cell = resolve("n3obs_gauge_set_labels", family, .gauge, values, count, &status) else { return status }
     Recording.gaugeSet(cell, value)
@@ -179,6 +185,7 @@ public func cGaugeSetLabels(_ family: OpaquePointer?, _ values: LabelValues, _ c
 
 @_cdecl("n3obs_gauge_add_labels")
 public func cGaugeAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ delta: Double) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_gauge_add_labels"
     guard delta.isFinite else { return badValue(fn, delta, gaugeRule) }
     var status = N3OBS_OK
@@ -190,6 +197,7 @@ public func cGaugeAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ c
 @_cdecl("n3obs_histogram_observe_labels")
 public func cHistogramObserveLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int,
                                     _ value: Double) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_histogram_observe_labels"
     guard !value.isNaN else { return badValue(fn, value, histogramRule) }
     var status = N3OBS_OK
@@ -201,6 +209,7 @@ public func cHistogramObserveLabels(_ family: OpaquePointer?, _ values: LabelVal
 @_cdecl("n3obs_summary_observe_labels")
 public func cSummaryObserveLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int,
                                   _ value: Double) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_summary_observe_labels"
     guard value.isFinite else { return badValue(fn, value, summaryRule) }
     var status = N3OBS_OK
@@ -211,6 +220,7 @@ public func cSummaryObserveLabels(_ family: OpaquePointer?, _ values: LabelValue
 
 @_cdecl("n3obs_info_set")
 public func cInfoSet(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     var status = N3OBS_OK
     guard resolve("n3obs_info_set", family, .info, values, count, &status) != nil else { return status }
     return N3OBS_OK

@@ -1,9 +1,11 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3Obs
 
 @_cdecl("n3obs_spans_drain")
 public func cSpansDrain(_ out: UnsafeMutablePointer<UnsafeMutablePointer<n3obs_span_batch>?>?, _ max: Int) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_spans_drain"
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = nil
@@ -22,11 +24,13 @@ public func cSpansDrain(_ out: UnsafeMutablePointer<UnsafeMutablePointer<n3obs_s
 
 @_cdecl("n3obs_span_batch_free")
 public func cSpanBatchFree(_ batch: UnsafeMutablePointer<n3obs_span_batch>?) {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     SpanBatchBuilder.free(batch)
 }
 
 @_cdecl("n3obs_spans_dropped")
 public func cSpansDropped(_ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_spans_dropped"
     guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
     out.pointee = 0

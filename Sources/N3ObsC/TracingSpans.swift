@@ -126,6 +126,8 @@ public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Uns
 @_cdecl("n3obs_span_end")
 public func cSpanEnd(_ span: OpaquePointer?, _ endTime: Int64) -> Int32 {
     let fn: StaticString = "n3obs_span_end"
+    // In a forked child the first ended span brings the exporters back (one relaxed load).
+    n3o_fork_child_fixup_if_pending()
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
     guard let unmanaged = runningTracer(fn, &status) else { return status }

@@ -147,6 +147,27 @@ if [ $# -eq 0 ] || [[ " $* " == *" test_misuse "* ]]; then
     fi
 fi
 
+# fork() under load: three more runs of the fork stress test at once, each competing with
+# the others for the cores (a hang shows as a child killed by its deadline).
+if [ $# -eq 0 ] && [ -x "$out/test_fork_stress" ]; then
+    echo "== fork stress under load"
+    pids=()
+    for k in 1 2 3; do
+        env N3OBS_FORK_STRESS_FORKS=150 timeout "$timeout_s" "$out/test_fork_stress" >"$out/fork_stress_load_$k.log" 2>&1 &
+        pids+=($!)
+    done
+    for k in 1 2 3; do
+        if wait "${pids[$((k - 1))]}"; then
+            echo "ok - fork stress under load, run $k: $(grep -o '[0-9]* of [0-9]* children[^(]*' "$out/fork_stress_load_$k.log")"
+            passed=$((passed + 1))
+        else
+            echo "not ok - fork stress under load, run $k (log: ${out#"$root"/}/fork_stress_load_$k.log)"
+            grep -E '^not ok|^#   ' "$out/fork_stress_load_$k.log" | head -5
+            failed=$((failed + 1))
+        fi
+    done
+fi
+
 memcheck_programs=(test_lifecycle test_bad_input test_cardinality test_config_env test_span_pool)
 if [ "${VALGRIND:-auto}" = auto ] && [ $# -eq 0 ]; then
     if command -v valgrind >/dev/null; then

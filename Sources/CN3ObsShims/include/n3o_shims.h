@@ -10,6 +10,7 @@
 #define N3OBS_SHIMS_H
 
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
@@ -693,8 +694,23 @@ static inline int64_t n3o_realtime_at(uint64_t monotonic) {
 /** Copies the path of the shared object (or executable) that contains this code into buf;
  *  0 on success, -1 if unknown or too long. */
 int n3o_image_path(char *buf, size_t capacity);
-/** Registers (once per process) a function that pthread_atfork runs in a forked child. */
+/* The fork gate (fork_gate.c): fork() waits until no thread runs the SDK's own code. */
+/** Registers (once per process) the fork handlers, and the SDK's hook for a forked child:
+ *  it runs on the first entry into the SDK in the child, never in the atfork handler. */
 void n3o_register_atfork_child(void (*child)(void));
+/** The calling thread starts running SDK code (nests). In a forked child, the first entry
+ *  runs the child hook. */
+void n3o_gate_enter(void);
+/** The calling thread stops running SDK code (or steps out to wait or call a callback). */
+void n3o_gate_leave(void);
+/** Enters again after a condition wait, with `held` locked: if a fork is under way the
+ *  mutex is released while waiting for it, so that the gate never waits with it held. */
+void n3o_gate_reenter_holding(pthread_mutex_t *held);
+/** Runs the child hook if this is a forked child that has not run it yet (for recording
+ *  paths that do not enter the gate). */
+void n3o_fork_child_fixup_if_pending(void);
+/** 1 (once) if the last fork went ahead while a thread was still inside the SDK. */
+int n3o_fork_last_was_busy(void);
 /** Names the calling thread (at most 15 bytes show in ps and gdb). */
 void n3o_set_thread_name(const char *name);
 

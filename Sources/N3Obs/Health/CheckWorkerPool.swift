@@ -15,7 +15,7 @@ final class CheckWorkerPool: @unchecked Sendable {
     typealias Job = @Sendable () -> (@Sendable () -> Void)
 
     let maxThreads: Int
-    private let sync = MonotonicCondition()
+    private let sync = MonotonicCondition.sdk()
     private var jobs: [Job] = []
     private var idle = 0
     private var starting = 0
@@ -33,7 +33,7 @@ final class CheckWorkerPool: @unchecked Sendable {
 
     /// In a forked child: the workers did not come along; start from none.
     func resetAfterFork() {
-        sync.reinitializeAfterFork()
+        sync.resetWaitersAfterFork()
         jobs.removeAll()
         idle = 0
         starting = 0

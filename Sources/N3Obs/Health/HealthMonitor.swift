@@ -6,7 +6,7 @@ import N3ObsSupport
 /// report as the registry's last, so `/healthz` can answer from it without running checks.
 /// Off unless an interval is configured.
 final class HealthMonitor: @unchecked Sendable {
-    private let sync = MonotonicCondition()
+    private let sync = MonotonicCondition.sdk()
     private var stopped = false
     private weak var registry: HealthRegistry?
     let intervalNanos: UInt64

@@ -9,7 +9,7 @@ import N3ObsSupport
 public final class HealthRegistry: @unchecked Sendable {
     /// Guards every check's run state, the table and the last report; its condition is
     /// broadcast whenever a body returns.
-    let sync = MonotonicCondition()
+    let sync = MonotonicCondition.sdk()
     private var checks: [String: HealthCheck] = [:]
     private var last: HealthReport?
     private var closed = false
@@ -97,11 +97,11 @@ public final class HealthRegistry: @unchecked Sendable {
         }
     }
 
-    /// In a forked child: new locks, no worker threads, no run in flight (those threads
-    /// stayed in the parent), and the monitor started again if there was one.
+    /// In a forked child: no worker threads, no run in flight (those threads stayed in the
+    /// parent), and the monitor started again if there was one. The locks are as they were:
+    /// the fork gate let fork() happen only while none was held.
     func resetAfterFork() {
-        sync.reinitializeAfterFork()
-        pipeline.reinitializeAfterFork()
+        sync.resetWaitersAfterFork()
         pool.resetAfterFork()
         for check in checks.values { check.inFlight = nil }
         if let old = monitor {

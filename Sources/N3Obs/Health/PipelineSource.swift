@@ -31,8 +31,6 @@ public final class PipelineSource: @unchecked Sendable {
     /// Installs (or, with nil, removes) the provider.
     public func setProvider(_ provider: Provider?) { lock.withLock { self.provider = provider } }
 
-    /// In a forked child (see Lock.reinitializeAfterFork).
-    func reinitializeAfterFork() { lock.reinitializeAfterFork() }
 
     /// The pipeline's figures now, or nil when no pipeline is connected.
     public func read() -> PipelineStats? {

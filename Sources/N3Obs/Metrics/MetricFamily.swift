@@ -102,9 +102,6 @@ public final class MetricFamily: @unchecked Sendable {
         }
     }
 
-    /// In a forked child: a new lock (the series themselves are all in memory already).
-    func reinitializeAfterFork() { lock.reinitializeAfterFork() }
-
     /// Marks every series' cell as shut down, so that recording through a bound handle
     /// fails its type check from now on (the hot path reads no global state).
     func markShutDown() {

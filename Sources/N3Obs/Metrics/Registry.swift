@@ -63,12 +63,6 @@ public final class Registry: @unchecked Sendable {
         lock.withLock { sorted }
     }
 
-    /// In a forked child: new locks for the registry and every family.
-    func reinitializeAfterFork() {
-        lock.reinitializeAfterFork()
-        sorted.forEach { $0.reinitializeAfterFork() }
-    }
-
     /// Marks every series as shut down (see MetricFamily.markShutDown).
     func markShutDown() {
         families().forEach { $0.markShutDown() }

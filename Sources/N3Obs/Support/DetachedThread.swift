@@ -3,6 +3,7 @@ import Glibc
 
 /// Starts detached pthreads for the SDK's own work (export workers, the pipeline's
 /// coordinator). pthreads rather than Dispatch: their number is ours to bound and count.
+/// Each runs inside the fork gate, stepping out only while it waits or calls out.
 enum DetachedThread {
     private final class Body {
         let run: () -> Void
@@ -18,7 +19,9 @@ enum DetachedThread {
         pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
         let context = Unmanaged.passRetained(Body {
             n3o_set_thread_name(name)
+            n3o_gate_enter()
             body()
+            n3o_gate_leave()
         }).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, &attr, { context in

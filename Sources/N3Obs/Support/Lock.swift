@@ -1,4 +1,6 @@
+import CN3ObsShims
 import Glibc
+import N3ObsSupport
 
 /// A pthread mutex in memory of its own (a Swift stored property has no stable address).
 /// Used only off the hot path: registration, series creation, snapshots.
@@ -16,16 +18,31 @@ final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// In a forked child only: the thread that held the mutex does not exist there, so the
-    /// mutex is made new (what it guarded may be mid-update; callers reset that too).
-    func reinitializeAfterFork() {
-        pthread_mutex_init(mutex, nil)
-    }
-
     @inline(__always)
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
+}
+
+/// The fork gate (CN3ObsShims/fork_gate.c) as Swift sees it: the SDK's condition variables
+/// step out of it while they wait, and code that calls out (a health check, a plugin)
+/// steps out around the call, so that fork() can wait for the SDK's threads to be idle.
+public enum ForkGate {
+    static let waitHooks = MonotonicCondition.WaitHooks(beforeWait: n3o_gate_leave,
+                                                        afterWait: { n3o_gate_reenter_holding($0) })
+
+    /// Runs code that is not the SDK's (a callback) outside the gate.
+    @inline(__always)
+    public static func outside<T>(_ body: () throws -> T) rethrows -> T {
+        n3o_gate_leave()
+        defer { n3o_gate_enter() }
+        return try body()
+    }
+}
+
+extension MonotonicCondition {
+    /// A condition of the SDK's own threads: waiting steps out of the fork gate.
+    static func sdk() -> MonotonicCondition { MonotonicCondition(hooks: ForkGate.waitHooks) }
 }

@@ -237,9 +237,8 @@ extension Tracer {
 extension Tracer {
     /// Frees every queued span without exporting it: in a forked child, whose parent
     /// exports the same spans.
-    func discardQueued() {
-        drainLock.withLock {
-            while let r = queue.pop() { free(r) }
-        }
+    /// In a forked child: the parent exports what it had queued; the child starts empty.
+    func discardQueuedAfterFork() {
+        drainLock.withLock { queue.resetAfterFork { free($0) } }
     }
 }

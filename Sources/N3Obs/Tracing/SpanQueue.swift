@@ -72,6 +72,25 @@ final class SpanQueue: @unchecked Sendable {
         return record
     }
 
+    /// In a forked child, before anyone pushes there: frees what the parent had queued and
+    /// starts empty. A cell a parent thread had claimed but not yet filled (it did not come
+    /// along) would otherwise stop the consumer there for ever.
+    func resetAfterFork(free release: (UnsafeMutableRawPointer) -> Void) {
+        let e = n3o_load_u64(enqueuePos)
+        var pos = n3o_load_u64(dequeuePos)
+        while pos < e {
+            let cell = cells + 2 * Int(pos % UInt64(capacity))
+            if n3o_load_u64(cell) == 2 &* pos &+ 1,
+               let record = UnsafeMutableRawPointer(bitPattern: UInt(n3o_load_u64(cell + 1))) {
+                release(record)
+            }
+            pos += 1
+        }
+        for i in 0..<capacity { n3o_store_u64(cells + 2 * i, 2 * UInt64(i)) }
+        n3o_store_u64(enqueuePos, 0)
+        n3o_store_release_u64(dequeuePos, 0)
+    }
+
     /// Counts spans lost after they were queued (a drain that ran out of memory).
     func countDropped(_ n: Int) { n3o_add_u64(droppedCell, UInt64(n)) }
 

@@ -1,8 +1,8 @@
 """What the binding does around os.fork().
 
-libn3obs.so restarts what a child needs (its locks, health workers, and each exporter,
-started again with its configuration; see "fork()" in include/n3obs.h), so everything works
-in a child. The binding's own Python lock is taken before fork and released in both
+libn3obs.so makes fork() wait until no thread runs its code, and restarts what a child
+needs (health workers, each exporter with its configuration) when the child first uses it;
+see "fork()" in include/n3obs.h. So everything works in a child. The binding's own Python lock is taken before fork and released in both
 processes, so a child never inherits it held by another thread.
 """
 from __future__ import annotations

@@ -15,7 +15,7 @@ public final class ExportPipeline: @unchecked Sendable {
     private let metrics: PipelineMetrics
     private let batch: BatchSettings
     private let metricIntervalNanos: UInt64
-    private let sync = MonotonicCondition()
+    private let sync = MonotonicCondition.sdk()
     private var workers: [ExporterWorker] = []
     private var coordinatorStarted = false
     private var stopping = false

@@ -31,7 +31,7 @@ final class ExporterWorker: @unchecked Sendable {
     private let host: UnsafePointer<n3obs_host>
     private let metrics: PipelineMetrics
     private let exportTimeoutNanos: UInt64
-    private let sync = MonotonicCondition()
+    private let sync = MonotonicCondition.sdk()
     private var inbox: [Work] = []
     private let inboxLimit: Int
     private var stopped = false
@@ -183,7 +183,7 @@ final class ExporterWorker: @unchecked Sendable {
             callStartedAt = n3o_monotonic_ns()
             hangReported = false
         }
-        let result = body()
+        let result = ForkGate.outside(body) // the plugin's code, not the SDK's
         sync.withLock { callStartedAt = 0 }
         return result
     }
@@ -202,7 +202,7 @@ final class ExporterWorker: @unchecked Sendable {
                 return
             case N3OBS_EXPORT_RETRYABLE where n3o_monotonic_ns() &+ backoffMillis * 1_000_000 < deadline && !isStopping:
                 let jitter = UInt64.random(in: 0...(backoffMillis / 2))
-                usleep(UInt32((backoffMillis + jitter) * 1000))
+                ForkGate.outside { _ = usleep(UInt32((backoffMillis + jitter) * 1000)) }
                 backoffMillis = min(backoffMillis * 2, 5000)
             default:
                 consecutiveFailures += 1
