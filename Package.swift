@@ -82,7 +82,10 @@ let package = Package(
         // `make bench`: the serializer on a real snapshot of 10,000 series (benchmarks/).
         .executableTarget(name: "n3obs-bench-exposition", dependencies: ["N3Obs", "N3ObsPrometheus"],
                           path: "benchmarks/exposition"),
-        .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"]),
+        // An installed n3obsctl (PREFIX/bin) finds the Swift runtime that make install puts
+        // in PREFIX/lib/n3obs, where the toolchain is absent.
+        .executableTarget(name: "n3obsctl", dependencies: ["N3Obs", "CN3Obs"],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/n3obs"])]),
         .testTarget(name: "N3ObsTests", dependencies: ["N3Obs", "N3ObsSupport"]),
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
         .testTarget(name: "N3ObsPrometheusPluginTests",

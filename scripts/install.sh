@@ -4,7 +4,7 @@
 #   PREFIX/lib/n3obs/               plugins, and the Swift runtime libraries they all need
 #   PREFIX/include/n3obs.h, n3obs_exporter.h
 #   PREFIX/lib/pkgconfig/n3obs.pc, PREFIX/lib/cmake/n3obs/
-#   PREFIX/bin/n3obsctl
+#   PREFIX/bin/n3obsctl             the tool (its RUNPATH includes $ORIGIN/../lib/n3obs)
 set -euo pipefail
 prefix=${1:?usage: install.sh PREFIX}
 cd "$(dirname "$0")/.."

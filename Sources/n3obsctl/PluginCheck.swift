@@ -2,26 +2,47 @@ import CN3Obs
 import Glibc
 import N3Obs
 
-/// `n3obsctl plugin check PATH [--config JSON]`: loads a plugin on its own, with a host
-/// table that offers no data, and says what it is or exactly why it cannot be loaded.
-/// The exit status tells which: 0 loads; 3 not found; 4 not loadable; 5 no entry point;
-/// 6 ABI; 7 refused; 8 bad table; 9 unsafe file; 2 usage.
+/// `n3obsctl plugin check PATH|NAME [--config JSON] [--allow-insecure]`: loads a plugin on
+/// its own, with a host table that offers no data, and says what it is or exactly why it
+/// cannot be loaded. The exit status tells which (`outcomes`).
 enum PluginCheck {
+    static let arguments = "PATH|NAME [--config JSON] [--allow-insecure]"
+    static let details = """
+        PATH is a plugin file; NAME finds libn3obs_NAME.so in N3OBS_PLUGIN_PATH, then beside
+        libn3obs.so. The plugin is started with the configuration and stopped at once.
+
+        options:
+          --config JSON       the plugin's configuration, a JSON object (default {})
+          --allow-insecure    load it even if others can write it or its folder (as N3OBS_PLUGIN_ALLOW_INSECURE=1)
+        """
+
+    /// The exit status of each way a plugin fails to load, and what the help says of it.
+    static let outcomes: [(status: N3ObsStatus, code: Int32, meaning: String)] = [
+        (.pluginNotFound, 3, "no such plugin file"),
+        (.pluginNotLoadable, 4, "not a loadable shared object"),
+        (.pluginNoEntryPoint, 5, "no n3obs_exporter_init entry point"),
+        (.pluginABI, 6, "an exporter ABI version this n3obs does not support"),
+        (.pluginRefused, 7, "the plugin refused its configuration"),
+        (.pluginTable, 8, "the plugin returned a bad exporter table"),
+        (.pluginUnsafe, 9, "the file or its folder is writable by others or owned by another user"),
+    ]
+
+    static let statuses: [ExitStatus] = outcomes.map { ($0.code, $0.meaning) }
+
     static func run(_ arguments: [String]) -> Int32 {
         var rest = arguments[...]
-        guard let target = rest.popFirst() else {
-            printError("usage: n3obsctl plugin check PATH|NAME [--config JSON] [--allow-insecure]")
-            return 2
+        guard let target = rest.popFirst(), !target.hasPrefix("-") else {
+            return CLI.usageError("plugin check needs a PATH or NAME\nusage: n3obsctl plugin check \(Self.arguments)")
         }
         var config = "{}"
         var allowInsecure = false
         while let flag = rest.popFirst() {
             switch flag {
             case "--config":
-                guard let value = rest.popFirst() else { printError("--config needs a JSON object"); return 2 }
+                guard let value = rest.popFirst() else { return CLI.usageError("--config needs a JSON object") }
                 config = value
             case "--allow-insecure": allowInsecure = true
-            default: printError("unknown option '\(flag)'"); return 2
+            default: return CLI.usageError("plugin check: unknown option '\(flag)'")
             }
         }
         do throws(N3ObsError) {
@@ -52,16 +73,7 @@ enum PluginCheck {
     }
 
     static func exitCode(_ status: N3ObsStatus) -> Int32 {
-        switch status {
-        case .pluginNotFound: 3
-        case .pluginNotLoadable: 4
-        case .pluginNoEntryPoint: 5
-        case .pluginABI: 6
-        case .pluginRefused: 7
-        case .pluginTable: 8
-        case .pluginUnsafe: 9
-        default: 1
-        }
+        outcomes.first { $0.status == status }?.code ?? 1
     }
 
     private static func printError(_ s: String) {

@@ -42,5 +42,36 @@ expect "writable by others: exit 9" 9 "N3OBS_PLUGIN_ALLOW_INSECURE" -- \
     "$ctl" plugin check "$plugins/libn3obs_unsafe.so" --config '{"path":"/dev/null"}'
 expect "usage: exit 2" 2 "usage" -- "$ctl" plugin check
 
+# Every command and group answers --help and -h with its usage, and exit 0.
+for command in "" version plugin "plugin check" help; do
+    for flag in --help -h; do
+        # shellcheck disable=SC2086 # the command's words are meant to split
+        expect "n3obsctl${command:+ $command} $flag" 0 "usage: n3obsctl ${command:-COMMAND}" -- "$ctl" $command $flag
+    done
+done
+expect "help COMMAND: that command's help" 0 "usage: n3obsctl plugin check PATH|NAME" -- "$ctl" help plugin check
+top=$("$ctl" --help)
+for synopsis in "version" "plugin check PATH|NAME" "help [COMMAND...]"; do
+    expect "the top-level help lists '$synopsis'" 0 "  $synopsis" -- printf '%s\n' "$top"
+done
+expect "no command: the help, exit 2" 2 "commands:" -- "$ctl"
+expect "a group without its subcommand: its help, exit 2" 2 "plugin check PATH|NAME" -- "$ctl" plugin
+expect "unknown command: exit 2" 2 "unknown command 'frobnicate'" -- "$ctl" frobnicate
+expect "unknown subcommand: exit 2" 2 "unknown command 'plugin frobnicate'" -- "$ctl" plugin frobnicate
+expect "extra argument: exit 2" 2 "takes no arguments" -- "$ctl" version extra
+expect "unknown option: exit 2" 2 "unknown option '--frobnicate'" -- \
+    "$ctl" plugin check "$plugins/libn3obs_counting.so" --frobnicate
+expect "--config without a value: exit 2" 2 "--config needs" -- \
+    "$ctl" plugin check "$plugins/libn3obs_counting.so" --config
+
+# The exit statuses: every code a test above produced is in the help, and the README's list
+# is exactly the one the help prints.
+statuses=$(sed -n '/^exit status:/,$p' <<<"$top")
+for code in 0 1 2 3 4 5 6 7 8 9; do
+    expect "exit status $code is documented in --help" 0 "  $code  " -- printf '%s\n' "$statuses"
+done
+expect "README.md lists the exit statuses as --help prints them" 0 "" -- \
+    bash -c '[[ $(cat README.md) == *"$1"* ]]' _ "$statuses"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

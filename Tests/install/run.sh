@@ -25,6 +25,29 @@ step "headers, library, plugins, pkg-config and CMake files are installed" test 
 step "libn3obs.so looks for the runtime and plugins in lib/n3obs" \
     sh -c "readelf -d '$prefix/lib/libn3obs.so' | grep -q 'ORIGIN/n3obs'"
 
+# The installed n3obsctl finds the Swift runtime that install.sh bundles in lib/n3obs, even
+# where the toolchain is absent: the toolchain's runtime folder (where ldd finds it today)
+# is hidden under an empty tmpfs in a private mount namespace.
+ctl=$prefix/bin/n3obsctl
+step "n3obsctl looks for the runtime in ../lib/n3obs" \
+    sh -c "readelf -d '$ctl' | grep RUNPATH | grep -qF '\$ORIGIN/../lib/n3obs'"
+runtime_dir=$(dirname "$(ldd "$ctl" | awk '/libswiftCore.so/ {print $3}')")
+hide() { # hide COMMAND: run it with the toolchain's runtime folder hidden
+    unshare -m sh -c 'mount -t tmpfs none "$1" && shift && exec "$@"' _ "$runtime_dir" "$@"
+}
+case $runtime_dir in
+"$prefix"/*) echo "ok - # skip: no toolchain runtime outside the prefix to hide" ;;
+*)
+    if ! unshare -m true 2>/dev/null; then
+        echo "ok - # skip: cannot hide $runtime_dir (unshare -m needs root)"
+    else
+        step "without the toolchain ($runtime_dir hidden), n3obsctl --help exits 0" hide "$ctl" --help
+        bundled_core() { hide ldd "$ctl" | grep -qF "=> $prefix/bin/../lib/n3obs/libswiftCore.so"; }
+        step "it loads libswiftCore.so from lib/n3obs" bundled_core
+        step "and checks the installed stdout plugin" hide "$ctl" plugin check "$prefix/lib/n3obs/libn3obs_stdout.so"
+    fi ;;
+esac
+
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 step "pkg-config knows n3obs" pkg-config --exists n3obs
 step "an example builds with pkg-config" sh -c \

@@ -3,10 +3,12 @@ the package.
 
 See n3obs/_build.py for N3OBS_LIBRARY_DIR and N3OBS_INCLUDE_DIR.
 """
+import atexit
 import glob
 import os
 import shutil
 import sys
+import tempfile
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
@@ -40,7 +42,15 @@ class BuildExtBundlingLibrary(build_ext):
             shutil.copy2(path, os.path.join(dest, os.path.basename(path)))
 
 
+# pip builds in the source tree, where setuptools would leave build/ and n3obs.egg-info,
+# and a later build would bundle the plugins an earlier N3OBS_LIBRARY_DIR left in build/.
+# Each build runs in a fresh scratch folder instead, so it bundles exactly what
+# N3OBS_LIBRARY_DIR holds and leaves the tree as it was.
+scratch = tempfile.mkdtemp(prefix="n3obs-build-")
+atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+
 setup(
+    options={"build": {"build_base": scratch}, "egg_info": {"egg_base": scratch}},
     cffi_modules=["n3obs/_build.py:ffibuilder", "n3obs/_build.py:hot_ffibuilder"],
     cmdclass={"build_ext": BuildExtBundlingLibrary},
     zip_safe=False,
