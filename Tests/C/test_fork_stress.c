@@ -186,7 +186,12 @@ int main(void) {
     for (i = 0; i < forks; i++) {
         int status = 0;
         pid_t pid = fork();
-        if (pid == 0) _exit(child_work(total, series_family, i));
+        if (pid == 0) {
+            int rc = child_work(total, series_family, i);
+            if (rc != 0) printf("# child %d failed at step %d: %s\n", i, rc, n3obs_error_last());
+            fflush(stdout);
+            _exit(rc);
+        }
         if (pid < 0) {
             failed++;
             continue;
