@@ -4,29 +4,35 @@ import NIOPosix
 import N3ObsPrometheus
 
 /// What every connection's handler shares: the source of bodies, the pools that compute
-/// them off the event loop, and the limits.
+/// them off the event loop, the connection gate, and the limits.
 final class ScrapeShared: Sendable {
     let source: ScrapeSource
     let authorizer: Authorizer?
     let metricsPool: NIOThreadPool
     let readiness: ReadinessRunner
+    let gate: ConnectionGate
+    /// For a new connection's first request.
+    let firstRequestTimeout: TimeAmount
+    /// For each later request of a keep-alive connection, and for taking a response.
     let timeout: TimeAmount
 
     init(source: ScrapeSource, authorizer: Authorizer?, metricsPool: NIOThreadPool, readiness: ReadinessRunner,
-         timeout: TimeAmount) {
+         gate: ConnectionGate, firstRequestTimeout: TimeAmount, timeout: TimeAmount) {
         self.source = source
         self.authorizer = authorizer
         self.metricsPool = metricsPool
         self.readiness = readiness
+        self.gate = gate
+        self.firstRequestTimeout = min(firstRequestTimeout, timeout)
         self.timeout = timeout
     }
 }
 
 /// Serves one connection: routes each request, answers it, and keeps a deadline on the
-/// client. The deadline runs while the server waits for a request's headers (from
-/// connecting or from the previous response) and while a response is being written; it
-/// is off only while the answer is computed. A client that misses it is disconnected, so
-/// one that never finishes its headers or never reads holds nothing for long.
+/// client. The deadline runs while the server waits for a whole request (from connecting,
+/// shorter for the first request, or from the previous response) and while a response is
+/// being written; it is off only while the answer is computed. A client that misses it is
+/// disconnected, so one that never finishes its request or never reads holds nothing for long.
 final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -37,7 +43,7 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     init(shared: ScrapeShared) { self.shared = shared }
 
-    func handlerAdded(context: ChannelHandlerContext) { armDeadline(context) }
+    func handlerAdded(context: ChannelHandlerContext) { armDeadline(context, shared.firstRequestTimeout) }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
@@ -47,14 +53,15 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch Self.unwrapInboundIn(data) {
         case let .head(head):
-            deadline?.cancel()
-            deadline = nil
             request = head
         case .body:
             break   // no endpoint takes a body; it is read and dropped
         case .end:
             guard let head = request else { return }
             request = nil
+            deadline?.cancel()
+            deadline = nil
+            shared.gate.busy(context.channel)
             route(context, head)
         }
     }
@@ -63,10 +70,10 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    private func armDeadline(_ context: ChannelHandlerContext) {
+    private func armDeadline(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
         deadline?.cancel()
         let channel = context.channel
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: shared.timeout) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             channel.close(promise: nil)
         }
     }
@@ -146,7 +153,7 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if request.version.major == 1 && request.version.minor == 0 {
             headers.add(name: "Connection", value: "keep-alive")
         }
-        armDeadline(context)   // the client must take the response in time too
+        armDeadline(context, shared.timeout)   // the client must take the response in time too
         context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status,
                                                                    headers: headers))), promise: nil)
         context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
@@ -156,7 +163,8 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
                 channel.close(promise: nil)
                 return
             }
-            self.armDeadline(context)   // now for the next request's headers
+            self.shared.gate.waiting(channel)
+            self.armDeadline(context, self.shared.timeout)   // now for the next request
         }
     }
 }

@@ -34,7 +34,8 @@ final class ScrapeServer: Sendable {
         healthPool.start()
         let shared = ScrapeShared(
             source: source, authorizer: settings.credentials.map(Authorizer.init),
-            metricsPool: metricsPool, readiness: ReadinessRunner(source: source, pool: healthPool),
+            metricsPool: metricsPool, readiness: ReadinessRunner(source: source, pool: healthPool), gate: gate,
+            firstRequestTimeout: .milliseconds(Int64(settings.firstRequestTimeoutMs)),
             timeout: .milliseconds(Int64(settings.headerTimeoutMs)))
         let limits = {
             var l = NIOHTTPDecoderLimitConfiguration()
