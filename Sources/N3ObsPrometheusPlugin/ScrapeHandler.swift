@@ -15,9 +15,11 @@ final class ScrapeShared: Sendable {
     let firstRequestTimeout: TimeAmount
     /// For each later request of a keep-alive connection, and for taking a response.
     let timeout: TimeAmount
+    /// No endpoint takes a body: one this large is refused (413) rather than read.
+    let maxBodyBytes: Int
 
     init(source: ScrapeSource, authorizer: Authorizer?, metricsPool: NIOThreadPool, readiness: ReadinessRunner,
-         gate: ConnectionGate, firstRequestTimeout: TimeAmount, timeout: TimeAmount) {
+         gate: ConnectionGate, firstRequestTimeout: TimeAmount, timeout: TimeAmount, maxBodyBytes: Int) {
         self.source = source
         self.authorizer = authorizer
         self.metricsPool = metricsPool
@@ -25,6 +27,7 @@ final class ScrapeShared: Sendable {
         self.gate = gate
         self.firstRequestTimeout = min(firstRequestTimeout, timeout)
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
@@ -39,6 +42,9 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let shared: ScrapeShared
     private var request: HTTPRequestHead?
+    private var bodyBytes = 0
+    /// Set once the answer is a refusal that closes the connection: the rest is ignored.
+    private var refusing = false
     private var deadline: Scheduled<Void>?
 
     init(shared: ScrapeShared) { self.shared = shared }
@@ -51,11 +57,20 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refusing else { return }
         switch Self.unwrapInboundIn(data) {
         case let .head(head):
             request = head
-        case .body:
-            break   // no endpoint takes a body; it is read and dropped
+            bodyBytes = 0
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > shared.maxBodyBytes {
+                return refuse(context, head, .payloadTooLarge, "413 payload too large: no endpoint takes a body\n")
+            }
+        case let .body(part):
+            // No endpoint takes a body: a small one is read and dropped.
+            bodyBytes += part.readableBytes
+            if bodyBytes > shared.maxBodyBytes, let head = request {
+                refuse(context, head, .payloadTooLarge, "413 payload too large: no endpoint takes a body\n")
+            }
         case .end:
             guard let head = request else { return }
             request = nil
@@ -78,11 +93,21 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Answers and closes, whatever the request asked for.
+    private func refuse(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ status: HTTPResponseStatus,
+                        _ message: String) {
+        refusing = true
+        var closing = head
+        closing.headers.replaceOrAdd(name: "connection", value: "close")
+        send(context, closing, status, Self.textPlain, Array(message.utf8))
+    }
+
     // MARK: routing
 
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
-            .map(String.init) ?? head.uri
+        let target = Self.originForm(head.uri)
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
+            .map(String.init) ?? target
         let endpoint: Endpoint
         switch path {
         case "/metrics": endpoint = .metrics
@@ -130,6 +155,17 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private enum Endpoint { case metrics, healthz, readyz }
+
+    /// "http://host:port/metrics?x" -> "/metrics?x": a server must accept the absolute form
+    /// (RFC 9112 3.2.2), which proxies send. Any other target is returned as it is.
+    static func originForm(_ target: String) -> String {
+        let lower = target.prefix(8).lowercased()
+        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return target }
+        let rest = target.dropFirst(schemeLength)
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        return rest[slash] == "?" ? "/" + rest[slash...] : String(rest[slash...])
+    }
 
     static let textPlain = "text/plain; charset=utf-8"
     static let json = "application/json"

@@ -69,6 +69,24 @@ import Testing
     }
 }
 
+@Suite struct RequestTargetTests {
+    @Test func absoluteFormBecomesOriginForm() {
+        #expect(ScrapeHandler.originForm("/metrics") == "/metrics")
+        #expect(ScrapeHandler.originForm("http://h:9464/metrics") == "/metrics")
+        #expect(ScrapeHandler.originForm("HTTPS://h/metrics?x=1") == "/metrics?x=1")
+        #expect(ScrapeHandler.originForm("http://h") == "/")
+        #expect(ScrapeHandler.originForm("http://h?x") == "/?x")
+        #expect(ScrapeHandler.originForm("*") == "*")
+    }
+
+    @Test func requestLineVersion() {
+        #expect(RequestLineCheck.hasVersion(Array("GET /metrics HTTP/1.1".utf8)))
+        #expect(!RequestLineCheck.hasVersion(Array("GET /metrics".utf8)))
+        #expect(!RequestLineCheck.hasVersion(Array("GET /metrics FTP/1.0".utf8)))
+        #expect(!RequestLineCheck.hasVersion(Array("GARBAGE".utf8)))
+    }
+}
+
 @Suite struct AuthorizerTests {
     @Test func bearer() {
         let a = Authorizer(.bearer("s3cret"))

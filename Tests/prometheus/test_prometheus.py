@@ -430,6 +430,67 @@ def raw_exchange(port, data, wait=5.0):
         s.close()
 
 
+def timed_exchange(port, data, wait=8.0):
+    """(answer, seconds until the server closed the connection)."""
+    started = time.time()
+    data = raw_exchange(port, data, wait)
+    return data, time.time() - started
+
+
+def http_tests():
+    """Request details (issue 14, item 17), with the default timeouts: an answer that comes
+    from a timeout would take 2 s or more."""
+    t = Target("shapes")
+    try:
+        @test
+        def absolute_form_target():
+            """GET http://host:port/metrics HTTP/1.1 (absolute form, RFC 9112 3.2.2) is served as /metrics"""
+            for target in [f"http://127.0.0.1:{t.port}/metrics", "HTTP://Example.com/metrics?x=1"]:
+                data, _ = timed_exchange(t.port, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                 "Connection: close\r\n\r\n".encode())
+                assert data.startswith(b"HTTP/1.1 200") and b"\nrequests_total{" in data, (target, data[:200])
+            data, _ = timed_exchange(t.port, b"GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: x\r\n"
+                                             b"Connection: close\r\n\r\n")
+            assert data.startswith(b"HTTP/1.1 200") and data.endswith(b'{"status":"ok"}'), data[:200]
+            data, _ = timed_exchange(t.port, b"GET http://127.0.0.1/nope HTTP/1.1\r\nHost: x\r\n"
+                                             b"Connection: close\r\n\r\n")
+            assert data.startswith(b"HTTP/1.1 404"), data[:200]
+
+        @test
+        def a_thousand_small_headers():
+            """1,000 small headers (11 KB, under the 16 KB limit) are served; 40 KB of them get 400"""
+            headers = b"".join(b"X-%04d: v\r\n" % i for i in range(1000))
+            assert 10_000 < len(headers) < 16_384
+            data, _ = timed_exchange(t.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n" + headers
+                                     + b"Connection: close\r\n\r\n")
+            assert data.startswith(b"HTTP/1.1 200"), data[:200]
+            headers = b"".join(b"X-%04d: vvvvvvvvvvvvvvvvvvvvvvvv\r\n" % i for i in range(1200))
+            data, waited = timed_exchange(t.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+            assert data.startswith(b"HTTP/1.1 400") and waited < 1, (data[:200], waited)
+
+        @test
+        def huge_content_length():
+            """GET with Content-Length: 99999999999 gets 413 at once and the connection is closed"""
+            data, waited = timed_exchange(t.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n"
+                                                  b"Content-Length: 99999999999\r\n\r\n")
+            assert data.startswith(b"HTTP/1.1 413") and waited < 1, (data[:200], waited)
+            assert b"\r\nconnection: close\r\n" in data.lower(), data[:200]
+            # a small body is read and dropped: the request is served
+            data, _ = timed_exchange(t.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                                             b"Connection: close\r\n\r\nhello")
+            assert data.startswith(b"HTTP/1.1 200"), data[:200]
+
+        @test
+        def http_0_9_request_line():
+            """an HTTP/0.9 request line (GET /metrics, no version) gets 400 at once and the connection is closed"""
+            for line in [b"GET /metrics\r\n", b"GET /metrics\r\n\r\n"]:
+                data, waited = timed_exchange(t.port, line)
+                assert data.startswith(b"HTTP/1.1 400") and waited < 1, (line, data[:200], waited)
+
+    finally:
+        t.stop()
+
+
 def abuse_tests():
     t = Target("shapes", {"bearer_token": "s3cr\u00e9t-token", "prefix": "app_", "header_timeout_ms": 1000})
     try:
@@ -721,9 +782,10 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--target", required=True)
     p.add_argument("--plugin-dir", required=True)
-    p.add_argument("--only", help="run only this group: shapes, empty, busy, abuse, slow, env")
+    p.add_argument("--only", help="run only this group: shapes, empty, busy, http, abuse, slow, env")
     ARGS = p.parse_args()
-    groups = {"shapes": shapes_tests, "empty": empty_tests, "busy": busy_tests, "abuse": abuse_tests,
+    groups = {"shapes": shapes_tests, "empty": empty_tests, "busy": busy_tests, "http": http_tests,
+              "abuse": abuse_tests,
               "slow": slow_client_tests, "env": env_tests}
     for name, fn in groups.items():
         if ARGS.only and ARGS.only != name:
