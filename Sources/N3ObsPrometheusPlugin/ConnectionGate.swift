@@ -3,11 +3,11 @@ import NIOCore
 
 /// Caps the connections open at once, so that a flood of clients cannot use up the file
 /// descriptors of the process the plugin lives in, without letting slow clients starve a
-/// scraper. A connection is *waiting* while it has not sent a whole request head (just
+/// scraper. A connection is *waiting* while it has not sent a whole request (just
 /// accepted, or idle between keep-alive requests) and *busy* while a request is served.
 /// When the cap (or the per-peer limit) is reached, a new connection evicts the connection
 /// that has waited longest (of the same peer, for the per-peer limit): a scraper sends its
-/// head at once and so is never the oldest waiter, while clients that dribble bytes are.
+/// request at once and so is never the oldest waiter, while clients that dribble bytes are.
 /// Only when every counted connection is busy is the new one refused, before any byte is
 /// read; a scraper then sees its scrape fail (`up` is 0) rather than the program fail.
 final class ConnectionGate: Sendable {
@@ -77,7 +77,7 @@ final class ConnectionGate: Sendable {
         return true
     }
 
-    /// The channel has sent a whole request head: it is served, not evicted.
+    /// The channel has sent a whole request: it is served, not evicted.
     func busy(_ channel: Channel) {
         state.withLockedValue { $0.open[ObjectIdentifier(channel)]?.waitingSince = nil }
     }
