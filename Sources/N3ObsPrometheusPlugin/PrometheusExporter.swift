@@ -1,5 +1,7 @@
 import CN3Obs
 import N3ObsPluginKit
+import NIOConcurrencyHelpers
+import NIOCore
 
 /// A pull exporter: the host pushes nothing to it; each scrape of the endpoint asks the
 /// host for a fresh snapshot. Its only job towards the host is to start and stop the server.
@@ -10,11 +12,25 @@ final class PrometheusExporter: Exporter {
 
     init(host: PluginHost, settings: PrometheusSettings) throws(PluginError) {
         let source = ScrapeSource(host: host, settings: settings)
-        let limit = settings.maxConnections
-        let gate = ConnectionGate(limit: limit) { refused in
-            // The first refusal and then every 1,000th: a flood must not flood the log too.
-            if refused % 1000 == 1 {
-                source.warn("\(refused) connection(s) refused so far: \(limit) are open already (max_connections)")
+        let limits = "max_connections \(settings.maxConnections), "
+            + "max_connections_per_peer \(settings.maxConnectionsPerPeer)"
+        let lastLogged = NIOLockedValueBox<[ConnectionGate.Event: NIODeadline]>([:])
+        let gate = ConnectionGate(limit: settings.maxConnections, perPeerLimit: settings.maxConnectionsPerPeer) {
+            event, soFar in
+            // At most one line a minute for each: a flood must not flood the log too.
+            let now = NIODeadline.now()
+            let due = lastLogged.withLockedValue { last in
+                guard last[event].map({ now - $0 >= .seconds(60) }) ?? true else { return false }
+                last[event] = now
+                return true
+            }
+            guard due else { return }
+            switch event {
+            case .refused:
+                source.warn("\(soFar) connection(s) refused so far: every open one was being served (\(limits))")
+            case .evicted:
+                source.warn("\(soFar) connection(s) closed so far to make room for a new one: they had not sent "
+                            + "a whole request when a limit was reached (\(limits))")
             }
         }
         server = try ScrapeServer.start(settings: settings, source: source, gate: gate)

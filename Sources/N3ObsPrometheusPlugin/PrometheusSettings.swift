@@ -8,24 +8,36 @@ import N3ObsPluginKit
 ///      "basic_auth": {"username": "prom",     N3OBS_PROMETHEUS_BASIC_AUTH_USERNAME
 ///                     "password": "pw"},      N3OBS_PROMETHEUS_BASIC_AUTH_PASSWORD
 ///      "prefix": "myapp_",                    N3OBS_PROMETHEUS_PREFIX
+///      "first_request_timeout_ms": 2000,      N3OBS_PROMETHEUS_FIRST_REQUEST_TIMEOUT_MS
 ///      "header_timeout_ms": 10000,            N3OBS_PROMETHEUS_HEADER_TIMEOUT_MS
 ///      "max_header_bytes": 16384,             N3OBS_PROMETHEUS_MAX_HEADER_BYTES
-///      "max_connections": 100}                N3OBS_PROMETHEUS_MAX_CONNECTIONS
+///      "max_connections": 100,                N3OBS_PROMETHEUS_MAX_CONNECTIONS
+///      "max_connections_per_peer": 50}        N3OBS_PROMETHEUS_MAX_CONNECTIONS_PER_PEER
 struct PrometheusSettings: Sendable {
-    static let keys: Set<String> = ["listen", "bearer_token", "basic_auth", "prefix", "header_timeout_ms",
-                                    "max_header_bytes", "max_connections"]
+    static let keys: Set<String> = ["listen", "bearer_token", "basic_auth", "prefix", "first_request_timeout_ms",
+                                    "header_timeout_ms", "max_header_bytes", "max_connections",
+                                    "max_connections_per_peer"]
 
     var host = "127.0.0.1"
     var port = 9464
     var credentials: Credentials?
     var prefix = ""
-    /// A client must send a request's headers within this time of connecting or of the
-    /// previous response, and must take a response within it; else it is disconnected.
+    /// A new connection must send its first request within this time (or headerTimeoutMs
+    /// if shorter): a scraper sends it at once, so the slot of a client that dribbles
+    /// bytes is soon free again.
+    var firstRequestTimeoutMs = 2_000
+    /// A keep-alive client must send its next request within this time of the previous
+    /// response, and must take a response within it; else it is disconnected.
     var headerTimeoutMs = 10_000
     /// Request line plus headers; more is answered 400 and the connection closed.
     var maxHeaderBytes = 16 * 1024
-    /// Connections open at once; more are closed as soon as they are accepted.
+    /// Connections open at once. One more evicts the one that has waited longest for a
+    /// request; when every one is being served, the new one is closed at once.
     var maxConnections = 100
+    /// Connections open at once from one IP address, with the same eviction within it;
+    /// nil: half of maxConnections (rounded up), so no one host takes every slot.
+    var maxConnectionsPerPeerSetting: Int?
+    var maxConnectionsPerPeer: Int { maxConnectionsPerPeerSetting ?? (maxConnections + 1) / 2 }
 
     init() {}
 
@@ -65,6 +77,10 @@ struct PrometheusSettings: Sendable {
         case let (nil, user?, password?): credentials = .basic(username: user, password: password)
         default: throw PluginError("give either a bearer token or basic_auth, not both")
         }
+        if let t = try Self.int(config, "first_request_timeout_ms", env: "N3OBS_PROMETHEUS_FIRST_REQUEST_TIMEOUT_MS") {
+            guard t > 0 else { throw PluginError("first_request_timeout_ms must be above 0") }
+            firstRequestTimeoutMs = t
+        }
         if let t = try Self.int(config, "header_timeout_ms", env: "N3OBS_PROMETHEUS_HEADER_TIMEOUT_MS") {
             guard t > 0 else { throw PluginError("header_timeout_ms must be above 0") }
             headerTimeoutMs = t
@@ -76,6 +92,10 @@ struct PrometheusSettings: Sendable {
         if let c = try Self.int(config, "max_connections", env: "N3OBS_PROMETHEUS_MAX_CONNECTIONS") {
             guard c >= 1 else { throw PluginError("max_connections must be at least 1") }
             maxConnections = c
+        }
+        if let c = try Self.int(config, "max_connections_per_peer", env: "N3OBS_PROMETHEUS_MAX_CONNECTIONS_PER_PEER") {
+            guard c >= 1 else { throw PluginError("max_connections_per_peer must be at least 1") }
+            maxConnectionsPerPeerSetting = c
         }
     }
 

@@ -4,40 +4,52 @@ import NIOPosix
 import N3ObsPrometheus
 
 /// What every connection's handler shares: the source of bodies, the pools that compute
-/// them off the event loop, and the limits.
+/// them off the event loop, the connection gate, and the limits.
 final class ScrapeShared: Sendable {
     let source: ScrapeSource
     let authorizer: Authorizer?
     let metricsPool: NIOThreadPool
     let readiness: ReadinessRunner
+    let gate: ConnectionGate
+    /// For a new connection's first request.
+    let firstRequestTimeout: TimeAmount
+    /// For each later request of a keep-alive connection, and for taking a response.
     let timeout: TimeAmount
+    /// No endpoint takes a body: one this large is refused (413) rather than read.
+    let maxBodyBytes: Int
 
     init(source: ScrapeSource, authorizer: Authorizer?, metricsPool: NIOThreadPool, readiness: ReadinessRunner,
-         timeout: TimeAmount) {
+         gate: ConnectionGate, firstRequestTimeout: TimeAmount, timeout: TimeAmount, maxBodyBytes: Int) {
         self.source = source
         self.authorizer = authorizer
         self.metricsPool = metricsPool
         self.readiness = readiness
+        self.gate = gate
+        self.firstRequestTimeout = min(firstRequestTimeout, timeout)
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
 /// Serves one connection: routes each request, answers it, and keeps a deadline on the
-/// client. The deadline runs while the server waits for a request's headers (from
-/// connecting or from the previous response) and while a response is being written; it
-/// is off only while the answer is computed. A client that misses it is disconnected, so
-/// one that never finishes its headers or never reads holds nothing for long.
+/// client. The deadline runs while the server waits for a whole request (from connecting,
+/// shorter for the first request, or from the previous response) and while a response is
+/// being written; it is off only while the answer is computed. A client that misses it is
+/// disconnected, so one that never finishes its request or never reads holds nothing for long.
 final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let shared: ScrapeShared
     private var request: HTTPRequestHead?
+    private var bodyBytes = 0
+    /// Set once the answer is a refusal that closes the connection: the rest is ignored.
+    private var refusing = false
     private var deadline: Scheduled<Void>?
 
     init(shared: ScrapeShared) { self.shared = shared }
 
-    func handlerAdded(context: ChannelHandlerContext) { armDeadline(context) }
+    func handlerAdded(context: ChannelHandlerContext) { armDeadline(context, shared.firstRequestTimeout) }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
@@ -45,16 +57,26 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refusing else { return }
         switch Self.unwrapInboundIn(data) {
         case let .head(head):
-            deadline?.cancel()
-            deadline = nil
             request = head
-        case .body:
-            break   // no endpoint takes a body; it is read and dropped
+            bodyBytes = 0
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > shared.maxBodyBytes {
+                return refuse(context, head, .payloadTooLarge, "413 payload too large: no endpoint takes a body\n")
+            }
+        case let .body(part):
+            // No endpoint takes a body: a small one is read and dropped.
+            bodyBytes += part.readableBytes
+            if bodyBytes > shared.maxBodyBytes, let head = request {
+                refuse(context, head, .payloadTooLarge, "413 payload too large: no endpoint takes a body\n")
+            }
         case .end:
             guard let head = request else { return }
             request = nil
+            deadline?.cancel()
+            deadline = nil
+            shared.gate.busy(context.channel)
             route(context, head)
         }
     }
@@ -63,19 +85,29 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    private func armDeadline(_ context: ChannelHandlerContext) {
+    private func armDeadline(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
         deadline?.cancel()
         let channel = context.channel
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: shared.timeout) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             channel.close(promise: nil)
         }
+    }
+
+    /// Answers and closes, whatever the request asked for.
+    private func refuse(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ status: HTTPResponseStatus,
+                        _ message: String) {
+        refusing = true
+        var closing = head
+        closing.headers.replaceOrAdd(name: "connection", value: "close")
+        send(context, closing, status, Self.textPlain, Array(message.utf8))
     }
 
     // MARK: routing
 
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
-            .map(String.init) ?? head.uri
+        let target = Self.originForm(head.uri)
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
+            .map(String.init) ?? target
         let endpoint: Endpoint
         switch path {
         case "/metrics": endpoint = .metrics
@@ -124,6 +156,17 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private enum Endpoint { case metrics, healthz, readyz }
 
+    /// "http://host:port/metrics?x" -> "/metrics?x": a server must accept the absolute form
+    /// (RFC 9112 3.2.2), which proxies send. Any other target is returned as it is.
+    static func originForm(_ target: String) -> String {
+        let lower = target.prefix(8).lowercased()
+        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return target }
+        let rest = target.dropFirst(schemeLength)
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        return rest[slash] == "?" ? "/" + rest[slash...] : String(rest[slash...])
+    }
+
     static let textPlain = "text/plain; charset=utf-8"
     static let json = "application/json"
 
@@ -146,7 +189,7 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if request.version.major == 1 && request.version.minor == 0 {
             headers.add(name: "Connection", value: "keep-alive")
         }
-        armDeadline(context)   // the client must take the response in time too
+        armDeadline(context, shared.timeout)   // the client must take the response in time too
         context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status,
                                                                    headers: headers))), promise: nil)
         context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
@@ -156,7 +199,8 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
                 channel.close(promise: nil)
                 return
             }
-            self.armDeadline(context)   // now for the next request's headers
+            self.shared.gate.waiting(channel)
+            self.armDeadline(context, self.shared.timeout)   // now for the next request
         }
     }
 }

@@ -34,13 +34,16 @@ final class ScrapeServer: Sendable {
         healthPool.start()
         let shared = ScrapeShared(
             source: source, authorizer: settings.credentials.map(Authorizer.init),
-            metricsPool: metricsPool, readiness: ReadinessRunner(source: source, pool: healthPool),
-            timeout: .milliseconds(Int64(settings.headerTimeoutMs)))
+            metricsPool: metricsPool, readiness: ReadinessRunner(source: source, pool: healthPool), gate: gate,
+            firstRequestTimeout: .milliseconds(Int64(settings.firstRequestTimeoutMs)),
+            timeout: .milliseconds(Int64(settings.headerTimeoutMs)), maxBodyBytes: settings.maxHeaderBytes)
         let limits = {
             var l = NIOHTTPDecoderLimitConfiguration()
             l.maxHeaderListSize = settings.maxHeaderBytes
             l.maxHeaderFieldSize = settings.maxHeaderBytes
-            l.maxHeaderFieldCount = 100
+            // The limit is in bytes, as documented: a header takes at least one byte, so
+            // the count limit can never be the one that refuses.
+            l.maxHeaderFieldCount = settings.maxHeaderBytes
             return l
         }()
         let bootstrap = ServerBootstrap(group: group)
@@ -63,6 +66,7 @@ final class ScrapeServer: Sendable {
                         return type.hasPrefix("text/plain; version") || type.hasPrefix("application/openmetrics")
                             ? .compressIfPossible : .doNotCompress
                     })
+                    try sync.addHandler(RequestLineCheck(maxLineBytes: settings.maxHeaderBytes), position: .first)
                     try sync.addHandler(ScrapeHandler(shared: shared))
                 }
             }

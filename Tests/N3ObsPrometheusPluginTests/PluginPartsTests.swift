@@ -54,6 +54,37 @@ import Testing
             try PrometheusSettings(config: PluginConfig(json: #"{"header_timeout_ms":0}"#), host: host)
         }
     }
+
+    @Test func connectionLimits() throws {
+        let host = PluginHost(nil, pluginName: "prometheus")
+        let d = try PrometheusSettings(config: PluginConfig(json: "{}"), host: host)
+        #expect(d.maxConnections == 100 && d.maxConnectionsPerPeer == 50 && d.firstRequestTimeoutMs == 2000)
+        let s = try PrometheusSettings(config: PluginConfig(json: #"{"max_connections":7}"#), host: host)
+        #expect(s.maxConnectionsPerPeer == 4)
+        let p = try PrometheusSettings(config: PluginConfig(json: #"{"max_connections_per_peer":9}"#), host: host)
+        #expect(p.maxConnectionsPerPeer == 9)
+        for bad in [#"{"max_connections_per_peer":0}"#, #"{"first_request_timeout_ms":0}"#] {
+            #expect(throws: PluginError.self) { try PrometheusSettings(config: PluginConfig(json: bad), host: host) }
+        }
+    }
+}
+
+@Suite struct RequestTargetTests {
+    @Test func absoluteFormBecomesOriginForm() {
+        #expect(ScrapeHandler.originForm("/metrics") == "/metrics")
+        #expect(ScrapeHandler.originForm("http://h:9464/metrics") == "/metrics")
+        #expect(ScrapeHandler.originForm("HTTPS://h/metrics?x=1") == "/metrics?x=1")
+        #expect(ScrapeHandler.originForm("http://h") == "/")
+        #expect(ScrapeHandler.originForm("http://h?x") == "/?x")
+        #expect(ScrapeHandler.originForm("*") == "*")
+    }
+
+    @Test func requestLineVersion() {
+        #expect(RequestLineCheck.hasVersion(Array("GET /metrics HTTP/1.1".utf8)))
+        #expect(!RequestLineCheck.hasVersion(Array("GET /metrics".utf8)))
+        #expect(!RequestLineCheck.hasVersion(Array("GET /metrics FTP/1.0".utf8)))
+        #expect(!RequestLineCheck.hasVersion(Array("GARBAGE".utf8)))
+    }
 }
 
 @Suite struct AuthorizerTests {

@@ -334,3 +334,22 @@ def test_bad_configuration_is_refused_with_a_message(env, message):
     p = subprocess.run([str(RELEASE / "n3obsctl"), "plugin", "check", str(RELEASE / "libn3obs_otlp.so")],
                        env=emit_env(**env), capture_output=True, text=True, timeout=30)
     assert p.returncode != 0 and message in p.stderr, p.stderr
+
+
+def test_shutdown_runs_exporters_at_once_and_names_the_one_that_did_not_finish():
+    """Prometheus beside OTLP to a collector that never answers (issue 14, item 19): the
+    exporters shut down in parallel, so n3obs_shutdown returns within its deadline (plus
+    slack), and its warning names otlp, the exporter still waiting, not prometheus."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        prometheus_port = s.getsockname()[1]
+    with SilentReceiver() as silent:
+        result, stderr, _ = run_emit(
+            "load", 100, N3OBS_EXPORTERS="prometheus,otlp", N3OBS_PROMETHEUS_ADDR=f"127.0.0.1:{prometheus_port}",
+            OTEL_EXPORTER_OTLP_ENDPOINT=silent.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT=30000,
+            EMIT_FLUSH_MS=1, EMIT_SHUTDOWN_MS=2000, **LOAD_ENV)
+    assert result["shutdown_ns"] < 2_000_000_000 + 300_000_000, result
+    assert result["shutdown_status"] == -20, result   # N3OBS_E_TIMEOUT: not everything was delivered
+    late = [line for line in stderr.splitlines() if "did not shut down" in line]
+    assert len(late) == 1 and "otlp" in late[0] and "prometheus" not in late[0], stderr

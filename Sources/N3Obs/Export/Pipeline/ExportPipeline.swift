@@ -42,7 +42,7 @@ public final class ExportPipeline: @unchecked Sendable {
         }
         let startCoordinator = try sync.withLock { () throws(N3ObsError) -> Bool in
             guard !stopping else {
-                worker.offer(.stop(timeoutMilliseconds: 0))
+                worker.offer(.stop(deadline: 0))
                 throw N3ObsError(.shutDown, "n3obs is shutting down")
             }
             workers.append(worker)
@@ -76,14 +76,48 @@ public final class ExportPipeline: @unchecked Sendable {
     /// plugin's force_flush, within the timeout.
     public func forceFlush(timeoutMilliseconds: UInt32) -> Bool {
         let deadline = n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000
+        let (token, ws, drained) = drain(deadline: deadline)
+        guard !ws.isEmpty else { return true }
+        guard drained else { return false }
+        ws.forEach { $0.offer(.flush(token: token, deadline: deadline)) }
+        return ws.allSatisfy { $0.waitFlushed(token, deadline: deadline) }
+    }
+
+    /// Delivers every span ended before the call, pushes a last metrics snapshot, and
+    /// flushes and shuts every plugin down, all within the timeout. Each plugin does its
+    /// part on its own thread, so they run at once and a slow one takes no time from the
+    /// others. A plugin still inside a call at the deadline is left running; what it had
+    /// not delivered is lost, and one warning names every plugin that did not finish.
+    public func shutdown(timeoutMilliseconds: UInt32) -> Bool {
+        let deadline = n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000
+        var complete = drain(deadline: deadline).drained
+        let ws = sync.withLock { () -> [ExporterWorker] in
+            stopping = true
+            sync.broadcast()
+            return workers
+        }
+        ws.forEach { $0.offer(.stop(deadline: deadline)) }
+        let late = ws.filter { !$0.waitFinished(deadline: deadline) }.map(\.name)
+        if !late.isEmpty {
+            SDKLog.log(.warn, "pipeline", "\(late.joined(separator: ", ")) did not shut down within "
+                       + "\(timeoutMilliseconds) ms; what \(late.count == 1 ? "it" : "they") had not delivered is lost")
+            complete = false
+        }
+        let left = tracer.queued
+        if left > 0 { metrics.spansDropped(left, reason: "shutdown") }
+        return complete
+    }
+
+    /// Has the coordinator move every span queued so far to the exporters' inboxes; the
+    /// flush token that marks it, the exporters, and whether it was done by the deadline.
+    private func drain(deadline: UInt64) -> (token: UInt64, workers: [ExporterWorker], drained: Bool) {
         let (token, ws) = sync.withLock { () -> (UInt64, [ExporterWorker]) in
             flushToken += 1
             flushRequested = true
             sync.broadcast()
             return (flushToken, workers)
         }
-        guard !ws.isEmpty else { return true }
-        // The coordinator drains the queue and then offers each worker the flush marker.
+        guard !ws.isEmpty else { return (token, ws, true) }
         let drained = sync.withLock { () -> Bool in
             while flushRequested {
                 if n3o_monotonic_ns() >= deadline { return false }
@@ -91,35 +125,7 @@ public final class ExportPipeline: @unchecked Sendable {
             }
             return true
         }
-        guard drained else { return false }
-        let remaining = UInt32(max(0, Int64(deadline) - Int64(n3o_monotonic_ns())) / 1_000_000)
-        ws.forEach { $0.offer(.flush(token: token, timeoutMilliseconds: remaining)) }
-        return ws.allSatisfy { $0.waitFlushed(token, deadline: deadline) }
-    }
-
-    /// Flushes, pushes a last metrics snapshot, shuts every plugin down and stops. A plugin
-    /// still inside a call at the deadline is left running; what it had not delivered is lost.
-    public func shutdown(timeoutMilliseconds: UInt32) -> Bool {
-        let deadline = n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000
-        var complete = forceFlush(timeoutMilliseconds: timeoutMilliseconds)
-        let ws = sync.withLock { () -> [ExporterWorker] in
-            stopping = true
-            sync.broadcast()
-            return workers
-        }
-        for w in ws {
-            if w.wantsMetrics { w.offer(.metrics) }
-            if w.wantsHealth { w.offer(.health) }
-            let remaining = UInt32(max(0, Int64(deadline) - Int64(n3o_monotonic_ns())) / 1_000_000)
-            w.offer(.stop(timeoutMilliseconds: remaining))
-        }
-        for w in ws where !w.waitFinished(deadline: deadline) {
-            SDKLog.log(.warn, w.name, "did not shut down within \(timeoutMilliseconds) ms")
-            complete = false
-        }
-        let left = tracer.queued
-        if left > 0 { metrics.spansDropped(left, reason: "shutdown") }
-        return complete
+        return (token, ws, drained)
     }
 
     private func coordinate() {

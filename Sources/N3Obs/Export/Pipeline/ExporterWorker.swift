@@ -20,10 +20,13 @@ final class ExporterWorker: @unchecked Sendable {
         case spans(SharedSpanBatch)
         case metrics
         case health
-        /// Calls force_flush, then marks `token` done.
-        case flush(token: UInt64, timeoutMilliseconds: UInt32)
-        /// Calls shutdown and ends the thread.
-        case stop(timeoutMilliseconds: UInt32)
+        /// Calls force_flush with the time left until `deadline` (monotonic ns), then marks
+        /// `token` done.
+        case flush(token: UInt64, deadline: UInt64)
+        /// Exports a last metrics snapshot and health report (for a plugin that takes them),
+        /// calls force_flush and shutdown with the time left until `deadline`, frees the
+        /// plugin and ends the thread. Never dropped, so the last snapshot is not either.
+        case stop(deadline: UInt64)
     }
 
     let plugin: PluginLoader.Loaded
@@ -40,6 +43,8 @@ final class ExporterWorker: @unchecked Sendable {
     private var hangReported = false
     private(set) var flushedThrough: UInt64 = 0
     private var finished = false
+    /// Set by .stop: the plugin's last flush delivered everything.
+    private var deliveredAll = false
     /// Failed exports in a row (the pipeline health check reads it).
     private(set) var consecutiveFailures = 0
 
@@ -130,15 +135,21 @@ final class ExporterWorker: @unchecked Sendable {
         }
     }
 
-    /// Waits for the thread to end after .stop; false if the plugin is still inside a call.
+    /// Waits for the thread to end after .stop; false if the plugin is still inside a call
+    /// or its last flush could not deliver everything.
     func waitFinished(deadline: UInt64) -> Bool {
         sync.withLock {
             while !finished {
                 if n3o_monotonic_ns() >= deadline { return false }
                 sync.wait(untilMonotonic: deadline)
             }
-            return true
+            return deliveredAll
         }
+    }
+
+    /// What a callback is given as its timeout: the time left until the deadline.
+    private static func millisecondsLeft(_ deadline: UInt64) -> UInt32 {
+        UInt32(min(UInt64(UInt32.max), deadline &- min(deadline, n3o_monotonic_ns())) / 1_000_000)
     }
 
     private func run() {
@@ -147,21 +158,29 @@ final class ExporterWorker: @unchecked Sendable {
             case .spans(let batch): exportSpans(batch)
             case .metrics: exportMetrics()
             case .health: exportHealth()
-            case .flush(let token, let timeout):
+            case .flush(let token, let deadline):
                 if let flush = plugin.table.pointee.force_flush {
-                    _ = call { flush(plugin.table.pointee.state, timeout) }
+                    _ = call { flush(plugin.table.pointee.state, Self.millisecondsLeft(deadline)) }
                 }
                 sync.withLock {
                     flushedThrough = max(flushedThrough, token)
                     sync.broadcast()
                 }
-            case .stop(let timeout):
-                if let shutdown = plugin.table.pointee.shutdown {
-                    _ = call { shutdown(plugin.table.pointee.state, timeout); return N3OBS_EXPORT_SUCCESS }
+            case .stop(let deadline):
+                if wantsMetrics { exportMetrics() }
+                if wantsHealth { exportHealth() }
+                let state = plugin.table.pointee.state
+                var delivered = true
+                if let flush = plugin.table.pointee.force_flush {
+                    delivered = call { flush(state, Self.millisecondsLeft(deadline)) } == N3OBS_EXPORT_SUCCESS
                 }
-                plugin.table.pointee.free?(plugin.table.pointee.state)
+                if let shutdown = plugin.table.pointee.shutdown {
+                    _ = call { shutdown(state, Self.millisecondsLeft(deadline)); return N3OBS_EXPORT_SUCCESS }
+                }
+                plugin.table.pointee.free?(state)
                 sync.withLock {
                     finished = true
+                    deliveredAll = delivered
                     sync.broadcast()
                 }
                 return
