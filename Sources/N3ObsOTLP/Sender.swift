@@ -151,7 +151,7 @@ final class Sender: @unchecked Sendable {
     private var aborted: Bool { n3o_flag_get(abortFlag) != 0 }
 
     private func run() {
-        var backoffMs = initialBackoffMs
+        var backoff = Backoff(initialMilliseconds: initialBackoffMs, maxMilliseconds: maxBackoffMs)
         monitor.withLock {
             while true {
                 while head >= queue.count && !stopping { monitor.wait() }
@@ -166,7 +166,7 @@ final class Sender: @unchecked Sendable {
                 switch outcome {
                 case .delivered, .dropped:
                     pop()
-                    backoffMs = initialBackoffMs
+                    backoff.reset()
                     if case let .dropped(reason) = outcome {
                         host.countDropped(signal: item.signal, count: UInt64(item.items), reason: reason)
                     }
@@ -179,9 +179,7 @@ final class Sender: @unchecked Sendable {
                     if afterMs >= 0 {
                         delay = afterMs
                     } else {
-                        // Capped exponential backoff with jitter in [delay/2, delay].
-                        delay = Int.random(in: (backoffMs / 2)...max(backoffMs / 2, backoffMs))
-                        backoffMs = min(backoffMs * 2, maxBackoffMs)
+                        delay = backoff.next()
                     }
                     let until = MonotonicCondition.now() &+ UInt64(delay) * 1_000_000
                     // A flush or shutdown cuts our own backoff short (the receiver may be

@@ -83,12 +83,12 @@ import Testing
     @Test func boundedAndCountsDrops() throws {
         let q = try #require(SpanQueue(capacity: 1))
         let a = malloc(8)!, b = malloc(8)!
-        #expect(q.push(a))
-        #expect(!q.push(b))
+        #expect(q.push(a, bytes: 0))
+        #expect(!q.push(b, bytes: 0))
         #expect(q.dropped == 1)
         #expect(q.pop() == a)
         #expect(q.pop() == nil)
-        #expect(q.push(b))
+        #expect(q.push(b, bytes: 0))
         #expect(q.pop() == b)
         free(a); free(b)
     }

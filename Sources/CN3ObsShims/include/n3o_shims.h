@@ -694,6 +694,25 @@ static inline int64_t n3o_realtime_at(uint64_t monotonic) {
 /** Copies the path of the shared object (or executable) that contains this code into buf;
  *  0 on success, -1 if unknown or too long. */
 int n3o_image_path(char *buf, size_t capacity);
+/* A wakeup for one sleeping consumer (wakeup.c): the export coordinator sleeps on it and
+ * ending a span pokes it when a batch is ready. */
+typedef struct n3o_wakeup {
+    _Atomic uint32_t sequence;   /* the futex word: moves on every wake */
+    _Atomic uint32_t sleeping;   /* 1 while the consumer waits or is about to */
+} n3o_wakeup;
+/** The consumer is about to sleep: returns the sequence to pass to n3o_wakeup_wait.
+ *  Check for work after it; if there is some, call n3o_wakeup_cancel instead of waiting. */
+uint32_t n3o_wakeup_prepare(n3o_wakeup *w);
+void n3o_wakeup_cancel(n3o_wakeup *w);
+/** Sleeps until woken (or a wake since `seen`) or the monotonic deadline. */
+void n3o_wakeup_wait(n3o_wakeup *w, uint32_t seen, uint64_t deadline_monotonic_ns);
+/** Wakes the consumer (always moves the sequence: for requests such as a flush). */
+void n3o_wakeup_signal(n3o_wakeup *w);
+/** From the hot path: wakes the consumer only if it sleeps (one load otherwise). */
+static inline void n3o_wakeup_if_sleeping(n3o_wakeup *w) {
+    if (atomic_load_explicit(&w->sleeping, memory_order_relaxed)) n3o_wakeup_signal(w);
+}
+
 /* The fork gate (fork_gate.c): fork() waits until no thread runs the SDK's own code. */
 /** Registers (once per process) the fork handlers, and the SDK's hook for a forked child:
  *  it runs on the first entry into the SDK in the child, never in the atfork handler. */

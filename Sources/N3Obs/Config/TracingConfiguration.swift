@@ -12,23 +12,26 @@ extension Configuration {
         }
 
         func count(_ value: Int?, _ variable: String, fallback: String? = nil, min: Int,
-                   default d: Int) throws(N3ObsError) -> Int {
+                   default d: Int, max: Int = 100_000_000) throws(N3ObsError) -> Int {
             if let value {
-                guard value >= min, value <= 100_000_000 else {
-                    throw N3ObsError(.config, "\(variable) \(value) is not in \(min)...100000000")
+                guard value >= min, value <= max else {
+                    throw N3ObsError(.config, "\(variable) \(value) is not in \(min)...\(max)")
                 }
                 return value
             }
             for name in [variable, fallback].compactMap({ $0 }) {
                 guard let text = env(name), !text.trimmingSpaces().isEmpty else { continue }
-                guard let n = Int(text.trimmingSpaces()), n >= min, n <= 100_000_000 else {
-                    throw N3ObsError(.config, "\(name)='\(text)' is not a whole number in \(min)...100000000")
+                guard let n = Int(text.trimmingSpaces()), n >= min, n <= max else {
+                    throw N3ObsError(.config, "\(name)='\(text)' is not a whole number in \(min)...\(max)")
                 }
                 return n
             }
             return d
         }
-        r.batch.maxQueueSize = try count(bspMaxQueueSize, "OTEL_BSP_MAX_QUEUE_SIZE", min: 1, default: 2048)
+        r.batch.maxQueueSize = try count(bspMaxQueueSize, "OTEL_BSP_MAX_QUEUE_SIZE", min: 1,
+                                         default: BatchSettings.defaultMaxQueueSize)
+        r.batch.maxQueueBytes = try count(nil, "N3OBS_BSP_MAX_QUEUE_BYTES", min: 0,
+                                          default: BatchSettings.defaultMaxQueueBytes, max: 1 << 40)
         let batchSize = try count(bspMaxExportBatchSize, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", min: 1, default: 0)
         // OpenTelemetry: the batch may not exceed the queue. A batch size the caller chose is
         // refused when it does (as OpenTelemetry's SDKs do); the default shrinks to fit a

@@ -223,7 +223,12 @@ extension Tracer {
         try drainLock.withLock { () throws(N3ObsError) in
             var records: [UnsafeMutableRawPointer] = []
             let limit = max == 0 ? Int.max : max
-            while records.count < limit, let r = queue.pop() { records.append(r) }
+            var bytes = 0
+            while records.count < limit, let r = queue.pop() {
+                records.append(r)
+                bytes += Int(SpanRecord.head(r).pointee.capacity)
+            }
+            queue.released(bytes: bytes)
             guard let batch = SpanBatchBuilder.build(records) else {
                 for r in records { free(r) }
                 queue.countDropped(records.count)
@@ -235,8 +240,6 @@ extension Tracer {
 }
 
 extension Tracer {
-    /// Frees every queued span without exporting it: in a forked child, whose parent
-    /// exports the same spans.
     /// In a forked child: the parent exports what it had queued; the child starts empty.
     func discardQueuedAfterFork() {
         drainLock.withLock { queue.resetAfterFork { free($0) } }

@@ -15,7 +15,14 @@ public struct SpanLimits: Sendable, Equatable {
 /// The batch span processor's settings (OTEL_BSP_*); the queue size is used now, the rest
 /// by the export pipeline.
 public struct BatchSettings: Sendable, Equatable {
-    public var maxQueueSize = 2048
+    /// Spans the export queue holds. OpenTelemetry's default is 2048, which a burst of a
+    /// few milliseconds fills; n3obs' default holds a burst of 131,072 spans, bounded
+    /// in memory by `maxQueueBytes` as well. OTEL_BSP_MAX_QUEUE_SIZE sets it exactly.
+    public static let defaultMaxQueueSize = 131_072
+    /// Bytes of span records the queue holds: 64 MiB (N3OBS_BSP_MAX_QUEUE_BYTES; 0: none).
+    public static let defaultMaxQueueBytes = 64 << 20
+    public var maxQueueSize = defaultMaxQueueSize
+    public var maxQueueBytes = defaultMaxQueueBytes
     public var maxExportBatchSize = 512
     public var scheduleDelayMilliseconds = 5000
     public var exportTimeoutMilliseconds = 30000

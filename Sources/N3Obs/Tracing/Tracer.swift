@@ -19,7 +19,8 @@ public final class Tracer: @unchecked Sendable {
         self.sampler = sampler
         self.limits = limits
         self.batch = batch
-        guard let queue = SpanQueue(capacity: max(1, batch.maxQueueSize)) else {
+        guard let queue = SpanQueue(capacity: max(1, batch.maxQueueSize), maxBytes: batch.maxQueueBytes,
+                                    wakeStride: batch.maxExportBatchSize) else {
             throw N3ObsError(.noMemory, "no memory for a span queue of \(batch.maxQueueSize)")
         }
         self.queue = queue
@@ -203,7 +204,7 @@ public final class Tracer: @unchecked Sendable {
             let elapsed = n3o_monotonic_ns() &- h.pointee.startMonotonic
             h.pointee.endTime = h.pointee.startTime &+ Int64(truncatingIfNeeded: min(elapsed, UInt64(Int64.max)))
         }
-        if !queue.push(record) { free(record) }
+        if !queue.push(record, bytes: Int(h.pointee.capacity)) { free(record) }
     }
 
     /// Runs `body` on a live span's slot under its lock.

@@ -33,6 +33,8 @@ static n3obs_export_result export_spans(void *p, const n3obs_span_batch *batch) 
     s->calls++;
 #if defined(VARIANT_SLEEPY)
     sleep_ms(1500);
+#elif defined(VARIANT_STUCK)
+    for (;;) sleep_ms(1000); /* never returns */
 #elif defined(VARIANT_SLOW)
     sleep_ms(20);
 #elif defined(VARIANT_RETRY)

@@ -5,7 +5,9 @@ import N3ObsSupport
 
 /// Moves what the SDK collects to the exporter plugins. One coordinator thread drains the
 /// span queue in batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, at least every
-/// OTEL_BSP_SCHEDULE_DELAY) and hands each batch to every span exporter; every
+/// OTEL_BSP_SCHEDULE_DELAY) and hands each batch to every span exporter. It sleeps on the
+/// queue's wakeup, which ending a span pokes once a batch is ready, and otherwise until the
+/// schedule delay or the metric interval: no polling, so an idle process sleeps; every
 /// OTEL_METRIC_EXPORT_INTERVAL it asks push exporters to export metrics and health. Each
 /// plugin has its own worker thread (ExporterWorker), so instrumented threads never wait
 /// for an exporter and a plugin that hangs only loses its own data.
@@ -40,6 +42,7 @@ public final class ExportPipeline: @unchecked Sendable {
             plugin.table.pointee.free?(plugin.table.pointee.state)
             throw N3ObsError(.noMemory, "no thread for exporter '\(plugin.name)': \(failure)")
         }
+        worker.onRoom = { [weak self] in self?.wakeCoordinator() }
         let startCoordinator = try sync.withLock { () throws(N3ObsError) -> Bool in
             guard !stopping else {
                 worker.offer(.stop(deadline: 0))
@@ -96,6 +99,7 @@ public final class ExportPipeline: @unchecked Sendable {
             sync.broadcast()
             return workers
         }
+        wakeCoordinator()
         ws.forEach { $0.offer(.stop(deadline: deadline)) }
         let late = ws.filter { !$0.waitFinished(deadline: deadline) }.map(\.name)
         if !late.isEmpty {
@@ -117,6 +121,7 @@ public final class ExportPipeline: @unchecked Sendable {
             sync.broadcast()
             return (flushToken, workers)
         }
+        wakeCoordinator()
         guard !ws.isEmpty else { return (token, ws, true) }
         let drained = sync.withLock { () -> Bool in
             while flushRequested {
@@ -145,21 +150,33 @@ public final class ExportPipeline: @unchecked Sendable {
         }
     }
 
-    /// Sleeps until a flush is asked for, the queue holds a full batch, the schedule delay
-    /// or the metric interval comes round. Polls the queue every 100 ms: ending a span
-    /// never signals anyone, so the hot path stays free of locks and syscalls.
+    /// Sleeps until a flush or a stop is asked for, the queue holds a full batch, an
+    /// exporter has room again, or the schedule delay or the metric interval comes round.
+    /// While a plugin is inside a call it also wakes every second, to spot one that hangs.
     private func waitForWork() -> ([ExporterWorker], Bool, Bool) {
-        let start = n3o_monotonic_ns()
-        let scheduleDeadline = start &+ UInt64(batch.scheduleDelayMilliseconds) * 1_000_000
-        return sync.withLock {
-            while !flushRequested && !stopping {
-                let now = n3o_monotonic_ns()
-                if now >= scheduleDeadline || now >= nextMetricsAt || tracer.queued >= batch.maxExportBatchSize { break }
-                sync.wait(untilMonotonic: min(scheduleDeadline, nextMetricsAt, now &+ 100_000_000))
+        let scheduleDeadline = n3o_monotonic_ns() &+ UInt64(batch.scheduleDelayMilliseconds) * 1_000_000
+        let wakeup = tracer.queue.wakeup
+        while true {
+            let (ws, flushing, stop, metricsAt) = sync.withLock { (workers, flushRequested, stopping, nextMetricsAt) }
+            let now = n3o_monotonic_ns()
+            let ready = { self.tracer.queued >= self.batch.maxExportBatchSize && ws.contains { $0.wantsSpans && $0.hasRoom } }
+            if flushing || stop || now >= scheduleDeadline || now >= metricsAt || ready() {
+                return (ws, flushing, stop)
             }
-            return (workers, flushRequested, stopping)
+            let seen = n3o_wakeup_prepare(wakeup)
+            // Checked again after saying it sleeps: a span ended in between has seen that.
+            if ready() || sync.withLock({ flushRequested || stopping }) {
+                n3o_wakeup_cancel(wakeup)
+                continue
+            }
+            var deadline = min(scheduleDeadline, metricsAt)
+            if ws.contains(where: \.isInCall) { deadline = min(deadline, now &+ 1_000_000_000) }
+            ForkGate.outside { n3o_wakeup_wait(wakeup, seen, deadline) }
         }
     }
+
+    /// Wakes the coordinator (a flush, a stop, or an exporter with room again).
+    private func wakeCoordinator() { n3o_wakeup_signal(tracer.queue.wakeup) }
 
     /// Moves batches from the queue to the span exporters while they have room: spans wait
     /// in the queue (bounded, counted when it overflows), not in a worker's inbox. A flush
@@ -187,8 +204,10 @@ public final class ExportPipeline: @unchecked Sendable {
             return true
         }
         guard due else { return }
+        // One snapshot for every push exporter of this interval.
+        let snapshot = ws.contains(where: \.wantsMetrics) ? SharedSnapshot(host: host) : nil
         for w in ws {
-            if w.wantsMetrics { w.offer(.metrics) }
+            if w.wantsMetrics, let snapshot { w.offer(.metrics(snapshot)) }
             if w.wantsHealth { w.offer(.health) }
         }
     }

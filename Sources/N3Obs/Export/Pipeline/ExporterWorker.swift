@@ -12,13 +12,30 @@ final class SharedSpanBatch: @unchecked Sendable {
     deinit { SpanBatchBuilder.free(batch) }
 }
 
+/// A metrics snapshot shared by every push exporter of one interval; freed when the last
+/// one is done.
+final class SharedSnapshot: @unchecked Sendable {
+    let snapshot: UnsafeMutablePointer<n3obs_metrics_snapshot>
+    private let host: UnsafePointer<n3obs_host>
+
+    /// Collects one through the host table; nil if it could not.
+    init?(host: UnsafePointer<n3obs_host>) {
+        var out: UnsafeMutablePointer<n3obs_metrics_snapshot>?
+        guard let collect = host.pointee.collect_metrics, collect(&out) == N3OBS_OK, let out else { return nil }
+        snapshot = out
+        self.host = host
+    }
+
+    deinit { host.pointee.metrics_snapshot_free?(snapshot) }
+}
+
 /// One exporter plugin and the thread that calls it. Its callbacks run only on that thread,
 /// so one plugin is never called concurrently and a slow one holds up nobody else. Work
 /// waits in a bounded inbox; what does not fit is dropped and counted.
 final class ExporterWorker: @unchecked Sendable {
     enum Work {
         case spans(SharedSpanBatch)
-        case metrics
+        case metrics(SharedSnapshot)
         case health
         /// Calls force_flush with the time left until `deadline` (monotonic ns), then marks
         /// `token` done.
@@ -40,13 +57,16 @@ final class ExporterWorker: @unchecked Sendable {
     private var stopped = false
     /// Set while a callback runs: the coordinator reads it to spot a plugin that hangs.
     private var callStartedAt: UInt64 = 0
+    /// Called when a full inbox gets room again (the pipeline wakes its coordinator).
+    var onRoom: (() -> Void)?
     private var hangReported = false
     private(set) var flushedThrough: UInt64 = 0
     private var finished = false
     /// Set by .stop: the plugin's last flush delivered everything.
     private var deliveredAll = false
-    /// Failed exports in a row (the pipeline health check reads it).
-    private(set) var consecutiveFailures = 0
+    /// Failed exports in a row (the pipeline health check reads it from another thread).
+    private var failuresInARow = 0
+    var consecutiveFailures: Int { sync.withLock { failuresInARow } }
 
     init(plugin: PluginLoader.Loaded, host: UnsafePointer<n3obs_host>, metrics: PipelineMetrics,
          exportTimeoutMilliseconds: Int, inboxLimit: Int = 16) {
@@ -156,7 +176,7 @@ final class ExporterWorker: @unchecked Sendable {
         while let work = next() {
             switch work {
             case .spans(let batch): exportSpans(batch)
-            case .metrics: exportMetrics()
+            case .metrics(let shared): exportMetrics(shared)
             case .health: exportHealth()
             case .flush(let token, let deadline):
                 if let flush = plugin.table.pointee.force_flush {
@@ -167,7 +187,7 @@ final class ExporterWorker: @unchecked Sendable {
                     sync.broadcast()
                 }
             case .stop(let deadline):
-                if wantsMetrics { exportMetrics() }
+                if wantsMetrics, let last = SharedSnapshot(host: host) { exportMetrics(last) }
                 if wantsHealth { exportHealth() }
                 let state = plugin.table.pointee.state
                 var delivered = true
@@ -189,12 +209,18 @@ final class ExporterWorker: @unchecked Sendable {
     }
 
     private func next() -> Work? {
-        sync.withLock {
+        let (work, wasFull) = sync.withLock { () -> (Work, Bool) in
             while inbox.isEmpty { sync.wait() }
             defer { sync.broadcast() } // room for waitForRoom
-            return inbox.removeFirst()
+            let wasFull = inbox.count >= inboxLimit
+            return (inbox.removeFirst(), wasFull)
         }
+        if wasFull { onRoom?() }
+        return work
     }
+
+    /// True while a callback of the plugin runs.
+    var isInCall: Bool { sync.withLock { callStartedAt != 0 } }
 
     /// Runs one callback with the hang clock running.
     private func call(_ body: () -> n3obs_export_result) -> n3obs_export_result {
@@ -211,20 +237,19 @@ final class ExporterWorker: @unchecked Sendable {
     /// exponential backoff with jitter, within the export timeout.
     private func deliver(signal: String, items: Int, _ attempt: () -> n3obs_export_result) {
         let deadline = n3o_monotonic_ns() &+ exportTimeoutNanos
-        var backoffMillis: UInt64 = 100
+        var backoff = Backoff()
         while true {
             let result = call(attempt)
+            let delay = UInt64(backoff.next())
             switch result {
             case N3OBS_EXPORT_SUCCESS:
-                consecutiveFailures = 0
+                sync.withLock { failuresInARow = 0 }
                 if signal == "spans" { metrics.spansExported(items, exporter: name) }
                 return
-            case N3OBS_EXPORT_RETRYABLE where n3o_monotonic_ns() &+ backoffMillis * 1_000_000 < deadline && !isStopping:
-                let jitter = UInt64.random(in: 0...(backoffMillis / 2))
-                ForkGate.outside { _ = usleep(UInt32((backoffMillis + jitter) * 1000)) }
-                backoffMillis = min(backoffMillis * 2, 5000)
+            case N3OBS_EXPORT_RETRYABLE where n3o_monotonic_ns() &+ delay * 1_000_000 < deadline && !isStopping:
+                ForkGate.outside { _ = usleep(UInt32(delay * 1000)) }
             default:
-                consecutiveFailures += 1
+                sync.withLock { failuresInARow += 1 }
                 metrics.exportError(exporter: name, signal: signal)
                 if signal == "spans" {
                     let reason = result == N3OBS_EXPORT_RETRYABLE ? "retries_exhausted" : "export_failed"
@@ -243,13 +268,10 @@ final class ExporterWorker: @unchecked Sendable {
         deliver(signal: "spans", items: shared.count) { export(state, shared.batch) }
     }
 
-    private func exportMetrics() {
-        guard let export = plugin.table.pointee.export_metrics, let collect = host.pointee.collect_metrics else { return }
-        var snapshot: UnsafeMutablePointer<n3obs_metrics_snapshot>?
-        guard collect(&snapshot) == N3OBS_OK, let snapshot else { return }
-        defer { host.pointee.metrics_snapshot_free?(snapshot) }
+    private func exportMetrics(_ shared: SharedSnapshot) {
+        guard let export = plugin.table.pointee.export_metrics else { return }
         let state = plugin.table.pointee.state
-        deliver(signal: "metrics", items: 0) { export(state, snapshot) }
+        deliver(signal: "metrics", items: 0) { export(state, shared.snapshot) }
     }
 
     private func exportHealth() {
