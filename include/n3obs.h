@@ -175,7 +175,9 @@ typedef struct n3obs_config {
      *  Env: OTEL_TRACES_SAMPLER_ARG. Default "1.0". Ignored by the other samplers. */
     const char *traces_sampler_arg;
     /** Ended spans kept for export; more are dropped and counted. Env:
-     *  OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
+     *  OTEL_BSP_MAX_QUEUE_SIZE. Default 131072 (OpenTelemetry's 2048 holds a burst of a few
+     *  milliseconds). The queue is also bounded by the bytes of the spans it holds:
+     *  N3OBS_BSP_MAX_QUEUE_BYTES, default 64 MiB, 0 for none. */
     uint32_t bsp_max_queue_size;
     /** Spans per export batch, at most the queue size: a larger value given here or in
      *  OTEL_BSP_MAX_EXPORT_BATCH_SIZE makes n3obs_init fail with N3OBS_E_CONFIG; the
