@@ -148,7 +148,8 @@ static inline int fuzz_status_in(int st, const int *allowed)
     return 0;
 }
 
-/* Every failure says why (the header promises a message). */
+/* Every failure says why (the header promises a message), in UTF-8 like every string of
+ * the API, even when it quotes input that was not. */
 #define FUZZ_CHECK_STATUS(st, allowed, what)                                                   \
     do {                                                                                       \
         int st_ = (st);                                                                        \
@@ -156,6 +157,8 @@ static inline int fuzz_status_in(int st, const int *allowed)
                     what, st_, n3obs_errstr(st_));                                             \
         FUZZ_ASSERT(st_ == N3OBS_OK || n3obs_error_last()[0] != '\0', "%s failed with %d but no message", \
                     what, st_);                                                                \
+        FUZZ_ASSERT(st_ == N3OBS_OK || fuzz_utf8_valid(n3obs_error_last()),                    \
+                    "%s failed with %d and a message that is not UTF-8", what, st_);           \
     } while (0)
 
 /* ---- the SDK and the sentinel counter ---- */
