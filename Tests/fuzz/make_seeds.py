@@ -81,7 +81,7 @@ def metric_names():
         opts(1, b"lab", b"", b"", [b"a", b"a"]), opts(1, b"lab", b"", b"", [b"__x"]), opts(1, b"lab", b"", b"", [b"a:b"]),
         opts(1, b"lab", b"", b"", [b""]), opts(1, b"lab", b"", b"", [b"l%d" % i for i in range(33)]),
         opts(2, b"lat_seconds", b"", b"", [b"le"]), opts(3, b"lat_summary", b"", b"", [b"quantile"]),
-        opts(2, b"lat_seconds", b"", b"", [b"quantile"]), opts(4, b"build_info", b"", b"", [b"version"]),
+        opts(2, b"lat_seconds", b"", b"", [b"quantile"]), opts(4, b"build_info", b"", b"", [b"version"]), opts(4, b"_info"), opts(4, b"x_info_info"),
         opts(2, b"h", bounds=[0.1, 1, 10]), opts(2, b"h2", bounds=[1, 0.5]), opts(2, b"h3", bounds=[float("nan")]),
         opts(2, b"h4", bounds=[1, float("inf")]), opts(2, b"h5", bounds=[float("inf")]),
         opts(2, b"h6", bounds=[-1e308, 0, 1e308]),
