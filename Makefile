@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition clean
+.PHONY: all build deps plugins demo install test test-fuzz fuzz test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition clean
 
 all: build
 
@@ -64,7 +64,18 @@ test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build
 	@mkdir -p .build/demo
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
-test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs test-w3c
+test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs test-w3c test-fuzz
+
+# libFuzzer targets (Tests/fuzz): the trace-context parser, metric and label names, label
+# values, span attributes, against a libn3obs.so instrumented in its own scratch path
+# (.build-fuzz). `make test` gives each 20 s; `make fuzz` FUZZ_SECONDS (default 300).
+FUZZ_SECONDS ?= 300
+
+test-fuzz:
+	FUZZ_SECONDS=20 bash Tests/fuzz/run.sh
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Tests/fuzz/run.sh
 
 test-swift: deps
 	$(SWIFT) test

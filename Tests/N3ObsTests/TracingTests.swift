@@ -158,9 +158,12 @@ import Testing
 @Suite struct TracingConfigurationTests {
     @Test func environmentAndFallbacks() throws {
         var c = Configuration()
-        let env = ["OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1",
+        var env = ["OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1",
                    "OTEL_BSP_MAX_QUEUE_SIZE": "100", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "500",
                    "OTEL_ATTRIBUTE_COUNT_LIMIT": "9", "OTEL_SPAN_EVENT_COUNT_LIMIT": "3"]
+        // A batch the caller chose larger than the queue is refused; the default shrinks.
+        #expect(throws: N3ObsError.self) { try c.resolved { env[$0] } }
+        env["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = nil
         var r = try c.resolved { env[$0] }
         #expect(r.sampler == .parentBased(root: .traceIdRatio(0.1)))
         #expect(r.batch.maxQueueSize == 100 && r.batch.maxExportBatchSize == 100)
