@@ -52,6 +52,8 @@ static sem_t sig_sem;
 static _Atomic pid_t sig_owner;
 static _Atomic int sig_final;                  /* the signal to end the process with, once */
 static _Atomic int sig_chained_requests;       /* flushes asked for by chained signals */
+static _Atomic int sig_stopping;               /* the thread is to end: the SDK shut down */
+static pthread_t sig_thread;
 static pthread_mutex_t sig_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static int sig_index(int sig) { return sig == SIGTERM ? 0 : 1; }
@@ -94,6 +96,7 @@ static void *sig_watch(void *unused) {
     pthread_sigmask(SIG_BLOCK, &all, NULL); /* the handlers run on the program's threads */
     for (;;) {
         while (sem_wait(&sig_sem) != 0 && errno == EINTR) {}
+        if (atomic_load(&sig_stopping)) return NULL;
         int sig = atomic_load(&sig_final);
         if (sig != 0) {
             if (sig_hook != NULL) sig_hook(1);
@@ -103,7 +106,7 @@ static void *sig_watch(void *unused) {
             sigaction(sig, &sig_prev[sig_index(sig)], NULL);
             pthread_sigmask(SIG_UNBLOCK, &one, NULL);
             raise(sig); /* the default action: the process ends here */
-            return NULL;
+            for (;;) pause();
         }
         if (atomic_exchange(&sig_chained_requests, 0) > 0 && sig_hook != NULL) sig_hook(0);
     }
@@ -114,13 +117,8 @@ static int sig_start_watcher(void) {
     if (sem_init(&sig_sem, 0, 0) != 0) return -1;
     atomic_store(&sig_final, 0);
     atomic_store(&sig_chained_requests, 0);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_t thread;
-    int rc = pthread_create(&thread, &attr, sig_watch, NULL);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) return -1;
+    atomic_store(&sig_stopping, 0);
+    if (pthread_create(&sig_thread, NULL, sig_watch, NULL) != 0) return -1;
     atomic_store(&sig_owner, getpid());
     return 0;
 }
@@ -151,6 +149,31 @@ int n3o_flush_signals_install(void (*hook)(int final)) {
 
 int n3o_flush_signals_after_fork(void) {
     if (atomic_load(&sig_owner) == 0 || atomic_load(&sig_owner) == getpid()) return 0;
-    pthread_mutex_init(&sig_mutex, NULL); /* the parent's may have been held by a thread that stayed there */
     return sig_start_watcher();
+}
+
+void n3o_flush_signals_stop(void) {
+    pthread_mutex_lock(&sig_mutex);
+    if (atomic_load(&sig_owner) == getpid()) {
+        /* The previous handlers again, where ours is still the one installed; a signal
+         * that comes in between finds no owner and does what the previous one would. */
+        atomic_store(&sig_owner, 0);
+        for (int i = 0; i < SIG_COUNT; i++) {
+            struct sigaction now;
+            if (!atomic_load(&sig_ours[i]) || sigaction(sig_numbers[i], NULL, &now) != 0) continue;
+            if ((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == sig_handler)
+                sigaction(sig_numbers[i], &sig_prev[i], NULL);
+            atomic_store(&sig_ours[i], 0);
+        }
+        /* The thread itself stops here when it is the one shutting down (a fatal signal):
+         * it goes on to raise the signal. */
+        if (!pthread_equal(pthread_self(), sig_thread)) {
+            atomic_store(&sig_stopping, 1);
+            sem_post(&sig_sem);
+            pthread_join(sig_thread, NULL);
+        } else {
+            pthread_detach(sig_thread);
+        }
+    }
+    pthread_mutex_unlock(&sig_mutex);
 }

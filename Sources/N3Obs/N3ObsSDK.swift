@@ -97,6 +97,7 @@ public final class N3ObsSDK: @unchecked Sendable {
         }
         // Outside the lock: closing calls the callers' user_data_free functions.
         health?.close()
+        n3o_flush_signals_stop() // nothing left to flush on a signal
         return delivered
     }
 

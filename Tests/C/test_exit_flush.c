@@ -127,11 +127,25 @@ int main(void) {
           "the program returns 7 (status %d)", r.status);
     CHECK(r.spans == 1500, "the chained handler's program delivers all 1500 spans (got %ld)", r.spans);
 
+    r = run_program("fork-term", 1500, 5000, 0, "N3OBS_FLUSH_ON_SIGNALS=1");
+    CHECK(exited_with(r.status, 0), "with N3OBS_FLUSH_ON_SIGNALS=1, a forked child that gets SIGTERM ends by "
+          "SIGTERM (status %d)", r.status);
+    CHECK(r.spans == 1500, "and its 1500 spans are delivered by the child's own n3obs-signals thread "
+          "(got %ld)", r.spans);
+
+    r = run_program("signals-stop", 1, 5000, 0, "N3OBS_FLUSH_ON_SIGNALS=1");
+    CHECK(exited_with(r.status, 0), "n3obs_shutdown joins the n3obs-signals thread and puts SIGTERM's "
+          "default disposition back (status %d: 10 no thread, 11 thread left, 12 handler left)", r.status);
+
     r = run_program("wait", 10, 5000, SIGTERM, "N3OBS_FLUSH_ON_SIGNALS=0");
     CHECK(killed_by(r.status, SIGTERM), "without the opt-in, SIGTERM ends the process as before (status %d)",
           r.status);
 
     r = run_program("return", 10, 5000, 0, "N3OBS_FLUSH_ON_SIGNALS=maybe");
     CHECK(exited_with(r.status, 3), "N3OBS_FLUSH_ON_SIGNALS=maybe makes n3obs_init fail (status %d)", r.status);
+    n3obs_config cfg = N3OBS_CONFIG_INIT;
+    cfg.flags = N3OBS_INIT_IGNORE_ENV;
+    cfg.flush_on_signals = 3;
+    CHECK_ST(n3obs_init(&cfg), N3OBS_E_CONFIG, "config->flush_on_signals 3 is refused with N3OBS_E_CONFIG");
     return check_finish();
 }

@@ -723,6 +723,9 @@ void n3o_register_exit_hook(void (*hook)(void));
 int n3o_flush_signals_install(void (*hook)(int final));
 /** In a forked child, starts the child's n3obs-signals thread if the parent had one. */
 int n3o_flush_signals_after_fork(void);
+/** After shutdown: puts the previous SIGTERM and SIGINT handlers back and joins the thread
+ *  (unless called on it). */
+void n3o_flush_signals_stop(void);
 /** Names the calling thread (at most 15 bytes show in ps and gdb). */
 void n3o_set_thread_name(const char *name);
 

@@ -9,6 +9,11 @@
  *   chained      installs a SIGTERM handler before n3obs_init, waits for it, returns 7
  *   fork         a forked child ends the spans and returns; the parent waits for it and
  *                returns its exit status (the parent itself ends none)
+ *   fork-term    the same, but the child sends itself SIGTERM; the parent returns 0 if
+ *                SIGTERM ended the child
+ *   signals-stop with N3OBS_FLUSH_ON_SIGNALS=1: returns 0 if the n3obs-signals thread
+ *                runs after init, and after n3obs_shutdown is gone and SIGTERM's
+ *                disposition is the default again (else 10, 11, 12)
  */
 #define _XOPEN_SOURCE 700
 #include <n3obs.h>
@@ -28,6 +33,17 @@ static void on_term(int sig) { (void)sig; got_term = 1; }
 static void *exit_from_thread(void *unused) {
     (void)unused;
     exit(0);
+}
+
+/* Threads of this process named n3obs-signals. */
+static int signal_threads(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "grep -lx n3obs-signals /proc/%d/task/*/comm 2>/dev/null | wc -l", (int)getpid());
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p == NULL || fscanf(p, "%d", &n) != 1) n = -1;
+    if (p != NULL) pclose(p);
+    return n;
 }
 
 static int end_spans(long count, long rate) {
@@ -66,12 +82,28 @@ int main(int argc, char **argv) {
         fprintf(stderr, "n3obs_init: %s\n", n3obs_error_last());
         return 3;
     }
-    if (strcmp(mode, "fork") == 0) {
+    if (strcmp(mode, "fork") == 0 || strcmp(mode, "fork-term") == 0) {
+        int term = strcmp(mode, "fork-term") == 0;
         pid_t child = fork();
-        if (child == 0) return end_spans(count, rate) == 0 ? 0 : 4;
+        if (child == 0) {
+            if (end_spans(count, rate) != 0) return 4;
+            if (term) {
+                raise(SIGTERM);
+                for (;;) pause();
+            }
+            return 0;
+        }
         int status = 0;
         if (child < 0 || waitpid(child, &status, 0) != child) return 5;
+        if (term) return WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM ? 0 : 9;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 6;
+    }
+    if (strcmp(mode, "signals-stop") == 0) {
+        if (signal_threads() != 1) return 10;
+        if (n3obs_shutdown(30000) != N3OBS_OK || signal_threads() != 0) return 11;
+        struct sigaction now;
+        sigaction(SIGTERM, NULL, &now);
+        return !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL ? 0 : 12;
     }
     if (end_spans(count, rate) != 0) return 4;
     if (strcmp(mode, "thread-exit") == 0) {
