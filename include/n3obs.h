@@ -257,7 +257,8 @@ typedef struct n3obs_config {
      *  installed before n3obs_init is chained: it is called at once, as it would have
      *  been, while that thread flushes the queued spans beside it (n3obs keeps running:
      *  the handler decides what happens, and a normal exit it leads to is flushed at
-     *  exit). A handler installed after n3obs_init replaces n3obs's. */
+     *  exit). A handler installed after n3obs_init replaces n3obs's; n3obs_shutdown puts
+     *  the previous handlers back (where n3obs's is still installed) and ends the thread. */
     uint32_t flush_on_signals;
     uint32_t reserved_exit;
 } n3obs_config;

@@ -137,7 +137,11 @@ int n3o_flush_signals_install(void (*hook)(int final)) {
             memset(&sa, 0, sizeof sa);
             sa.sa_sigaction = sig_handler;
             sa.sa_mask = prev.sa_mask;
-            sa.sa_flags = SA_SIGINFO | SA_RESTART | (prev.sa_flags & SA_ONSTACK);
+            /* A chained handler keeps its flags (a program may count on EINTR); before a
+             * default action, calls restart rather than fail while the flush runs. */
+            sa.sa_flags = SA_SIGINFO | (sig_is_handler(&prev)
+                              ? prev.sa_flags & (SA_RESTART | SA_ONSTACK | SA_NODEFER | SA_RESETHAND)
+                              : SA_RESTART);
             sig_prev[i] = prev; /* before ours is live: the handler reads it */
             if (sigaction(sig_numbers[i], &sa, NULL) != 0) { rc = -1; break; }
             atomic_store(&sig_ours[i], 1);

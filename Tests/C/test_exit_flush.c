@@ -107,6 +107,11 @@ int main(void) {
           "(status %d)", r.status);
     CHECK(r.spans == 1500, "n3obs_shutdown then return delivers all 1500 spans once (got %ld)", r.spans);
 
+    r = run_program("exit-beside-shutdown", 1500, 5000, 0, NULL);
+    CHECK(exited_with(r.status, 0), "exit() while another thread runs n3obs_shutdown exits 0 (status %d)",
+          r.status);
+    CHECK(r.spans == 1500, "exit() beside n3obs_shutdown delivers all 1500 spans once (got %ld)", r.spans);
+
     r = run_program("fork", 1500, 5000, 0, NULL);
     CHECK(exited_with(r.status, 0), "a forked child that returns exits 0 (status %d)", r.status);
     CHECK(r.spans == 1500, "a forked child's exit delivers the child's 1500 spans (got %ld)", r.spans);

@@ -5,6 +5,7 @@
  *   return       returns from main
  *   thread-exit  a second thread calls exit(0)
  *   shutdown     calls n3obs_shutdown, then returns (the exit handler must do nothing)
+ *   exit-beside-shutdown  a second thread calls n3obs_shutdown while main calls exit(0)
  *   wait         waits to be killed by a signal
  *   chained      installs a SIGTERM handler before n3obs_init, waits for it, returns 7
  *   fork         a forked child ends the spans and returns; the parent waits for it and
@@ -44,6 +45,12 @@ static int signal_threads(void) {
     if (p == NULL || fscanf(p, "%d", &n) != 1) n = -1;
     if (p != NULL) pclose(p);
     return n;
+}
+
+static void *shutdown_from_thread(void *unused) {
+    (void)unused;
+    n3obs_shutdown(30000);
+    return NULL;
 }
 
 static int end_spans(long count, long rate) {
@@ -110,6 +117,11 @@ int main(int argc, char **argv) {
         pthread_t t;
         pthread_create(&t, NULL, exit_from_thread, NULL);
         for (;;) pause();
+    }
+    if (strcmp(mode, "exit-beside-shutdown") == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, shutdown_from_thread, NULL);
+        exit(0);
     }
     if (strcmp(mode, "shutdown") == 0) return n3obs_shutdown(30000) == N3OBS_OK ? 0 : 8;
     if (strcmp(mode, "wait") == 0)
