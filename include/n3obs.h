@@ -247,6 +247,22 @@ typedef struct n3obs_config {
     /** telemetry.sdk.language of the resource: the language of the binding that starts the
      *  SDK, lowercase ("python", "swift"). Default "c". */
     const char *telemetry_sdk_language;
+    /* ---- exit (from ABI 1, release 0.5) ---- */
+    /** 1: SIGTERM and SIGINT deliver what is queued before the process ends; 2: they do
+     *  not. Env: N3OBS_FLUSH_ON_SIGNALS (1 or 0). Default off. When on, n3obs_init
+     *  installs handlers for both signals (not for one the process ignores). A signal
+     *  whose previous disposition was the default wakes a thread of n3obs
+     *  (n3obs-signals: a handler itself may not flush, which takes locks and waits), which
+     *  shuts n3obs down within the export timeout (bsp_export_timeout_ms), puts the
+     *  previous disposition back and raises the signal again: the process ends by that
+     *  signal, as it would have. A second one during the flush ends it at once. A handler
+     *  installed before n3obs_init is chained: it is called at once, as it would have
+     *  been, while that thread flushes the queued spans beside it (n3obs keeps running:
+     *  the handler decides what happens, and a normal exit it leads to is flushed at
+     *  exit). A handler installed after n3obs_init replaces n3obs's; n3obs_shutdown puts
+     *  the previous handlers back (where n3obs's is still installed) and ends the thread. */
+    uint32_t flush_on_signals;
+    uint32_t reserved_exit;
 } n3obs_config;
 
 /** Do not read any environment variable. */
@@ -258,7 +274,7 @@ typedef struct n3obs_config {
     { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0,                              \
       /* tracing */ NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,                                 \
       /* health */ 0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, \
-      /* exporters */ NULL, 0, 0, /* resource */ NULL }
+      /* exporters */ NULL, 0, 0, /* resource */ NULL, /* exit */ 0, 0 }
 
 /**
  * Starts the SDK. The first successful call configures it from config (or, when config is
@@ -287,6 +303,21 @@ N3OBS_API int n3obs_init(const n3obs_config *config);
  *         N3OBS_E_SHUTDOWN if already shut down. Thread-safe.
  */
 N3OBS_API int n3obs_shutdown(uint32_t timeout_ms);
+
+/*
+ * Exit without n3obs_shutdown: a process that returns from main or calls exit() (from any
+ * thread) after n3obs_init is shut down by an atexit handler n3obs_init registers, within
+ * the export timeout (bsp_export_timeout_ms, OTEL_BSP_EXPORT_TIMEOUT, default 30 s: a
+ * collector that cannot be reached holds exit up that long). It does nothing if the
+ * program shut down itself, and waits for a shutdown another thread has begun. A forked
+ * child's exit delivers the child's spans (a child that never used n3obs does nothing).
+ * What is lost: _exit(), _Exit(), quick_exit(), Python's os._exit(), abort(), a crash,
+ * and SIGKILL skip every handler, so the spans not yet exported (up to a queue's worth,
+ * bsp_max_queue_size) and the metrics since the last push are lost; so are they when
+ * SIGTERM or SIGINT ends the process by default, unless flush_on_signals is on.
+ * atexit handlers registered before n3obs_init run after n3obs's (in reverse order):
+ * instrumentation they do is not delivered.
+ */
 
 /*
  * fork(): a child of a process that called n3obs_init keeps a working SDK, whatever the

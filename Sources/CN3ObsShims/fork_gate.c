@@ -96,6 +96,8 @@ void n3o_fork_child_fixup_if_pending(void) {
     }
 }
 
+int n3o_fork_child_is_pending(void) { return atomic_load(&gate_child_pending) != 0; }
+
 int n3o_fork_last_was_busy(void) { return atomic_exchange(&gate_forked_busy, 0); }
 
 static uint64_t gate_now(void) {

@@ -1,5 +1,6 @@
 import CN3Obs
 import CN3ObsShims
+import Glibc
 
 /// The process-wide SDK: one registry (and, in later releases, one tracer and one export
 /// pipeline) shared by every component of the process that links libn3obs.so.
@@ -62,6 +63,11 @@ public final class N3ObsSDK: @unchecked Sendable {
             _health = Self.startHealth(settings.health, registry: registry)
             n3o_set_sdk_state(State.running.rawValue)
             n3o_register_atfork_child(forkedChildHook)
+            n3o_register_exit_hook(exitHook)
+            if settings.export.flushOnSignals, n3o_flush_signals_install(signalHook) != 0 {
+                SDKLog.log(.warn, "signals", "N3OBS_FLUSH_ON_SIGNALS: the SIGTERM and SIGINT handlers could not be "
+                           + "installed (\(String(cString: strerror(errno)))); spans queued at a signal may be lost")
+            }
             return true
         }
     }
@@ -91,7 +97,24 @@ public final class N3ObsSDK: @unchecked Sendable {
         }
         // Outside the lock: closing calls the callers' user_data_free functions.
         health?.close()
+        n3o_flush_signals_stop() // nothing left to flush on a signal
         return delivered
+    }
+
+    /// What exit() does when the program did not call shutdown (and a fatal SIGTERM or
+    /// SIGINT, when flushing on signals is on): shut down within the export timeout, so
+    /// that what is queued is delivered. If another thread is shutting down already
+    /// (exit() beside n3obs_shutdown), waits for it as long.
+    func shutdownAtExit() {
+        guard state == .running, let timeout = settings?.batch.exportTimeoutMilliseconds else { return }
+        let milliseconds = UInt32(clamping: timeout)
+        do throws(N3ObsError) {
+            try shutdown(timeoutMilliseconds: milliseconds)
+        } catch {
+            let deadline = n3o_monotonic_ns() &+ UInt64(milliseconds) * 1_000_000
+            var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            while state == .running && n3o_monotonic_ns() < deadline { nanosleep(&pause, nil) }
+        }
     }
 
     /// Makes the SDK work in a child made by fork(). It runs on the child's first entry into
@@ -108,6 +131,9 @@ public final class N3ObsSDK: @unchecked Sendable {
                        "this child may find a lock held")
         }
         guard state == .running, !lock.withLock({ shuttingDown }) else { return }
+        if n3o_flush_signals_after_fork() != 0 {
+            SDKLog.log(.warn, "fork", "the child's n3obs-signals thread did not start; a signal will not flush here")
+        }
         // The parent exports the spans it had queued; the child must not send them again.
         _tracer?.discardQueuedAfterFork()
         _health?.resetAfterFork()
@@ -242,4 +268,22 @@ public final class N3ObsSDK: @unchecked Sendable {
 /// Run by the fork gate on a forked child's first entry into the SDK (registered once, at start).
 private let forkedChildHook: @convention(c) () -> Void = {
     N3ObsSDK.shared.afterForkInChild()
+}
+
+/// Registered with atexit at start: a program that returns from main without shutdown
+/// still delivers what it queued.
+private let exitHook: @convention(c) () -> Void = {
+    n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
+    N3ObsSDK.shared.shutdownAtExit()
+}
+
+/// Run on the n3obs-signals thread: before a fatal SIGTERM or SIGINT (final), or beside
+/// a handler the program had installed, which decides whether the process ends.
+private let signalHook: @convention(c) (Int32) -> Void = { final in
+    n3o_gate_enter(); defer { n3o_gate_leave() }
+    if final != 0 {
+        N3ObsSDK.shared.shutdownAtExit()
+    } else if let timeout = N3ObsSDK.shared.settings?.batch.exportTimeoutMilliseconds {
+        _ = try? N3ObsSDK.shared.forceFlush(timeoutMilliseconds: UInt32(clamping: timeout))
+    }
 }

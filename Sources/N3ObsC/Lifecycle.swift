@@ -49,6 +49,14 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
                 }
                 configuration.sdkLanguage = language
             }
+            if callerSize >= MemoryLayout<n3obs_config>.offset(of: \.reserved_exit)! {
+                switch c.flush_on_signals {
+                case 0: break
+                case 1: configuration.flushOnSignals = true
+                case 2: configuration.flushOnSignals = false
+                default: throw N3ObsError(.config, "config->flush_on_signals \(c.flush_on_signals) must be 0 (env), 1 (on) or 2 (off)")
+                }
+            }
         } catch {
             return fail(fn, N3ObsError(.config, error.message))
         }

@@ -728,8 +728,23 @@ void n3o_gate_reenter_holding(pthread_mutex_t *held);
 /** Runs the child hook if this is a forked child that has not run it yet (for recording
  *  paths that do not enter the gate). */
 void n3o_fork_child_fixup_if_pending(void);
+/** 1 in a forked child whose child hook has not run: it has not used the SDK yet. */
+int n3o_fork_child_is_pending(void);
 /** 1 (once) if the last fork went ahead while a thread was still inside the SDK. */
 int n3o_fork_last_was_busy(void);
+/* Flushing at exit and on signals (exit_flush.c). */
+/** Registers (once per process) an atexit handler that calls hook, unless this is a forked
+ *  child that never used the SDK. */
+void n3o_register_exit_hook(void (*hook)(void));
+/** Installs (once) the SIGTERM and SIGINT handlers and the n3obs-signals thread that calls
+ *  hook(1) before the signal's default action ends the process, or hook(0) beside a
+ *  handler installed before (chained). 0 on success, -1 (errno) if it could not. */
+int n3o_flush_signals_install(void (*hook)(int final));
+/** In a forked child, starts the child's n3obs-signals thread if the parent had one. */
+int n3o_flush_signals_after_fork(void);
+/** After shutdown: puts the previous SIGTERM and SIGINT handlers back and joins the thread
+ *  (unless called on it). */
+void n3o_flush_signals_stop(void);
 /** Names the calling thread (at most 15 bytes show in ps and gdb). */
 void n3o_set_thread_name(const char *name);
 

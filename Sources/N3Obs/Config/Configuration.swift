@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Equatable {
     public var exporters: String?
     /// Metrics push period (else OTEL_METRIC_EXPORT_INTERVAL).
     public var metricExportIntervalMilliseconds: Int?
+    /// Whether SIGTERM and SIGINT flush before the process ends (else N3OBS_FLUSH_ON_SIGNALS).
+    public var flushOnSignals: Bool?
     /// Built-in health checks, thresholds and the monitor (N3OBS_HEALTH_*).
     public var health = HealthConfiguration()
     // Tracing: unset fields come from OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_* and the

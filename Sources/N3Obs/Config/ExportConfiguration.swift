@@ -7,6 +7,8 @@ public struct ExportSettings: Sendable, Equatable {
     public var metricExportIntervalMilliseconds = 60_000
     /// N3OBS_PLUGIN_ALLOW_INSECURE=1 loads plugins other users may write.
     public var allowInsecurePlugins = false
+    /// N3OBS_FLUSH_ON_SIGNALS=1: SIGTERM and SIGINT flush before the process ends.
+    public var flushOnSignals = false
 
     public init() {}
 }
@@ -28,6 +30,15 @@ extension Configuration {
             settings.metricExportIntervalMilliseconds = n
         }
         settings.allowInsecurePlugins = ["1", "true", "yes"].contains(env("N3OBS_PLUGIN_ALLOW_INSECURE")?.lowercased() ?? "")
+        if let on = flushOnSignals {
+            settings.flushOnSignals = on
+        } else if let text = env("N3OBS_FLUSH_ON_SIGNALS")?.trimmingSpaces().lowercased(), !text.isEmpty {
+            switch text {
+            case "1", "true", "yes", "on": settings.flushOnSignals = true
+            case "0", "false", "no", "off": settings.flushOnSignals = false
+            default: throw N3ObsError(.config, "N3OBS_FLUSH_ON_SIGNALS='\(text)' is not 1 or 0")
+            }
+        }
         resolved.export = settings
     }
 }

@@ -107,6 +107,8 @@ typedef struct n3obs_config {
     uint32_t metric_export_interval_ms;
     uint32_t reserved_export;
     const char *telemetry_sdk_language;
+    uint32_t flush_on_signals;
+    uint32_t reserved_exit;
 } n3obs_config;
 
 int n3obs_init(const n3obs_config *config);

@@ -60,6 +60,7 @@ def init(
     health_disk_path: Optional[str] = None,
     catalog: bool = True,
     ignore_env: bool = False,
+    flush_on_signals: Optional[bool] = None,
 ) -> None:
     """Starts the SDK for this process (n3obs_init); later calls change nothing.
 
@@ -68,7 +69,12 @@ def init(
     loaded in order with load_exporter (a failure raises). Times are in seconds.
     ``health_builtins=False`` turns the built-in checks off. Every other setting left as
     None takes the environment variable the C header names, else its default.
-    shutdown() is registered to run at interpreter exit.
+    shutdown() is registered to run at interpreter exit (and the library shuts down at
+    process exit if it did not run). ``flush_on_signals=True`` (None: N3OBS_FLUSH_ON_SIGNALS)
+    makes SIGTERM and SIGINT deliver the queued spans before the process ends by the signal;
+    a handler installed before init (Python's own SIGINT handler, which raises
+    KeyboardInterrupt) still runs, while the spans are flushed beside it. os._exit() and
+    SIGKILL skip every handler: what was not exported yet is lost.
     """
     global _atexit_registered, _implicit
     cfg = ffi.new("n3obs_config *")
@@ -98,6 +104,8 @@ def init(
     cfg.bsp_export_timeout_ms = _ms(export_timeout, "export_timeout")
     cfg.metric_export_interval_ms = _ms(metric_export_interval, "metric_export_interval")
     cfg.health_monitor_interval_ms = _ms(health_monitor_interval, "health_monitor_interval")
+    if flush_on_signals is not None:
+        cfg.flush_on_signals = 1 if flush_on_signals else 2
     if health_builtins is False:
         cfg.health_builtins_off = lib.N3OBS_HEALTH_BUILTIN_ALL
     flags = 0

@@ -23,6 +23,7 @@ import asyncio
 import functools
 import inspect
 import logging
+import os
 import threading
 import time
 import warnings
@@ -116,6 +117,10 @@ def _start_sdk(service_name: Optional[str] = None, **config: Any) -> None:
     if rate is not None and float(rate) < 1.0:
         kwargs["traces_sampler"] = "parentbased_traceidratio"
         kwargs["traces_sampler_arg"] = repr(float(rate))
+    # Namel3ss services end by SIGTERM (containers, supervisors): deliver what is queued
+    # first. N3OBS_FLUSH_ON_SIGNALS=0 in the environment still turns it off.
+    if not os.environ.get("N3OBS_FLUSH_ON_SIGNALS"):
+        kwargs["flush_on_signals"] = True
     n3obs.init(**kwargs)
 
 
