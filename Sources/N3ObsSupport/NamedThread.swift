@@ -59,6 +59,8 @@ public final class NamedThread: @unchecked Sendable {
             Unmanaged<Body>.fromOpaque(context).release()
             return .failure(StartFailure(reason: "pthread_create: \(String(cString: strerror(rc)))"))
         }
+        // Named by its creator too, so nobody who saw it start finds it under the process' name.
+        setName(of: thread.tid, name)
         return .success(thread)
     }
 
@@ -98,11 +100,13 @@ public final class NamedThread: @unchecked Sendable {
 
     /// Names the calling thread. pthread_setname_np is not in Swift's Glibc module, so it
     /// is looked up once.
-    public static func setCurrentName(_ name: String) {
+    public static func setCurrentName(_ name: String) { setName(of: pthread_self(), name) }
+
+    private static func setName(of thread: pthread_t, _ name: String) {
         typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
         guard let fn = setName.map(UnsafeMutableRawPointer.init(bitPattern:)) ?? nil else { return }
         let short = String(decoding: Array(name.utf8.prefix(15)), as: UTF8.self)
-        _ = short.withCString { unsafeBitCast(fn, to: SetName.self)(pthread_self(), $0) }
+        _ = short.withCString { unsafeBitCast(fn, to: SetName.self)(thread, $0) }
     }
 
     private static let setName: Int? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np")
