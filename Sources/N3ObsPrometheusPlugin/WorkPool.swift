@@ -4,7 +4,7 @@ import N3ObsSupport
 /// A few named threads that run blocking work (collecting and rendering a scrape, running
 /// the health checks) off the event loop. NIOThreadPool would do, but its threads are
 /// named "TP-#n" and its shutdown hands the joining to a libdispatch thread that outlives
-/// the plugin; these are `n3obs-prom-*` and `stop` joins them itself.
+/// the plugin; these are named (`n3obs-scrape`, `n3obs-readyz`) and `stop` joins them itself.
 final class WorkPool: @unchecked Sendable {
     private let sync = MonotonicCondition()
     private struct Job {
