@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "N3ObsPrometheusPlugin",
             dependencies: [
-                "N3ObsPrometheus", "N3ObsPluginKit", "CN3Obs",
+                "N3ObsPrometheus", "N3ObsPluginKit", "N3ObsSupport", "CN3Obs",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -87,6 +87,7 @@ public final class N3ObsSDK: @unchecked Sendable {
                 return _pipeline
             }
         }
+        let deadline = n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000
         // Still running: the final metrics snapshot can be collected.
         let delivered = pipeline?.shutdown(timeoutMilliseconds: timeoutMilliseconds) ?? true
         let health = lock.withLock { () -> HealthRegistry? in
@@ -96,7 +97,13 @@ public final class N3ObsSDK: @unchecked Sendable {
             return _health
         }
         // Outside the lock: closing calls the callers' user_data_free functions.
-        health?.close()
+        // Joining idle threads takes microseconds: even when the exporters used the whole
+        // timeout they get a moment, so only a hung check body can keep its thread.
+        let grace = n3o_monotonic_ns() &+ 100_000_000
+        if let left = health?.close(untilMonotonic: max(deadline, grace)), left > 0 {
+            SDKLog.log(.warn, "health", "\(left) health check thread(s) were still running a check at the "
+                       + "shutdown deadline; they end when the check returns")
+        }
         n3o_flush_signals_stop() // nothing left to flush on a signal
         return delivered
     }

@@ -37,7 +37,8 @@ final class Sender: @unchecked Sendable {
     private let initialBackoffMs: Int
     private let maxBackoffMs: Int
     private let monitor = MonotonicCondition()
-    private let thread = JoinableThread()
+    /// `n3obs-otlp-send`; set once in init, joined by shutdown.
+    private var thread: NamedThread?
     private let http: OpaquePointer
     /// Set when the sender must give up at once (shutdown past its deadline); read by
     /// the transfer loop in C.
@@ -73,8 +74,9 @@ final class Sender: @unchecked Sendable {
             for (k, v) in t.headers { lines.append("\(k): \(v)") }
             headerLines.append(lines.map { strdup($0) })
         }
-        if let failure = thread.start({ [self] in run() }) {
-            throw PluginError("no thread for the OTLP sender: \(failure)")
+        switch NamedThread.start(name: "n3obs-otlp-send", { [self] in run() }) {
+        case let .success(t): thread = t
+        case let .failure(failure): throw PluginError("no thread for the OTLP sender: \(failure)")
         }
     }
 
@@ -132,7 +134,8 @@ final class Sender: @unchecked Sendable {
                 monitor.broadcast()
             }
         }
-        thread.join()
+        // Unbounded, but the abort flag above makes a transfer in progress give up at once.
+        thread?.join()
         let left: [Item] = monitor.withLock {
             let rest = Array(queue[head...])
             queue.removeAll()

@@ -2,6 +2,7 @@ import CN3Obs
 import N3ObsPluginKit
 import NIOConcurrencyHelpers
 import NIOCore
+import N3ObsSupport
 
 /// A pull exporter: the host pushes nothing to it; each scrape of the endpoint asks the
 /// host for a fresh snapshot. Its only job towards the host is to start and stop the server.
@@ -9,8 +10,10 @@ final class PrometheusExporter: Exporter {
     static let capabilities = N3OBS_EXPORTER_CAP_PULL
 
     private let server: ScrapeServer
+    private let host: PluginHost
 
     init(host: PluginHost, settings: PrometheusSettings) throws(PluginError) {
+        self.host = host
         let source = ScrapeSource(host: host, settings: settings)
         let limits = "max_connections \(settings.maxConnections), "
             + "max_connections_per_peer \(settings.maxConnectionsPerPeer)"
@@ -38,6 +41,10 @@ final class PrometheusExporter: Exporter {
     }
 
     func shutdown(timeoutMs: UInt32) {
-        server.stop()
+        let deadline = MonotonicCondition.now() &+ UInt64(timeoutMs) * 1_000_000
+        let left = server.stop(untilMonotonic: deadline)
+        if left > 0 {
+            host.log(N3OBS_LOG_WARN, "\(left) server thread(s) still busy after \(timeoutMs) ms; they end on their own")
+        }
     }
 }

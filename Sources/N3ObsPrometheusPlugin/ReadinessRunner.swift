@@ -1,16 +1,15 @@
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 
 /// Runs the health checks for /readyz on a thread of its own, one report at a time:
 /// requests that arrive while a report is being made share it, so a check that takes
 /// seconds costs one thread however many probes wait for it.
 final class ReadinessRunner: Sendable {
     private let source: ScrapeSource
-    private let pool: NIOThreadPool
+    private let pool: WorkPool
     private let waiting = NIOLockedValueBox<[EventLoopPromise<(Int, [UInt8])>]>([])
 
-    init(source: ScrapeSource, pool: NIOThreadPool) {
+    init(source: ScrapeSource, pool: WorkPool) {
         self.source = source
         self.pool = pool
     }
@@ -23,13 +22,7 @@ final class ReadinessRunner: Sendable {
         }
         guard first else { return promise.futureResult }
         let source = self.source, waiting = self.waiting
-        pool.submit { state in
-            let result: Result<(Int, [UInt8]), Error>
-            if case .active = state {
-                result = .success(source.readiness())
-            } else {
-                result = .failure(ChannelError.ioOnClosedChannel)
-            }
+        pool.run(on: loop) { () -> (Int, [UInt8]) in source.readiness() }.whenComplete { result in
             let promises = waiting.withLockedValue { w in
                 let all = w
                 w.removeAll()

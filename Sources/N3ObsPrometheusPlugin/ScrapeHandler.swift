@@ -8,7 +8,7 @@ import N3ObsPrometheus
 final class ScrapeShared: Sendable {
     let source: ScrapeSource
     let authorizer: Authorizer?
-    let metricsPool: NIOThreadPool
+    let metricsPool: WorkPool
     let readiness: ReadinessRunner
     let gate: ConnectionGate
     /// For a new connection's first request.
@@ -18,7 +18,7 @@ final class ScrapeShared: Sendable {
     /// No endpoint takes a body: one this large is refused (413) rather than read.
     let maxBodyBytes: Int
 
-    init(source: ScrapeSource, authorizer: Authorizer?, metricsPool: NIOThreadPool, readiness: ReadinessRunner,
+    init(source: ScrapeSource, authorizer: Authorizer?, metricsPool: WorkPool, readiness: ReadinessRunner,
          gate: ConnectionGate, firstRequestTimeout: TimeAmount, timeout: TimeAmount, maxBodyBytes: Int) {
         self.source = source
         self.authorizer = authorizer
@@ -131,7 +131,7 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .metrics:
             let format = Negotiation.format(accept: head.headers[canonicalForm: "accept"].map(String.init))
             let source = shared.source
-            let work = shared.metricsPool.runIfActive(eventLoop: context.eventLoop) { source.metrics(format) }
+            let work = shared.metricsPool.run(on: context.eventLoop) { source.metrics(format) }
             work.assumeIsolated().whenComplete { result in
                 switch result {
                 case let .success(.body(buffer)):

@@ -4,21 +4,23 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import N3ObsSupport
 
-/// The HTTP/1.1 server: one event-loop thread for the sockets, two threads that collect
-/// and render scrapes, one that runs health checks. None of them is a thread of the
-/// instrumented program, and none of the program's threads ever waits for them.
+/// The HTTP/1.1 server: one event-loop thread for the sockets (`n3obs-prom-loop`), two
+/// threads that collect and render scrapes (`n3obs-scrape`), one that runs health
+/// checks (`n3obs-readyz`). None of them is a thread of the instrumented program, none
+/// of the program's threads ever waits for them, and `stop` joins all four.
 final class ScrapeServer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
-    private let metricsPool: NIOThreadPool
-    private let healthPool: NIOThreadPool
+    private let loopThread: LoopThread
+    private let metricsPool: WorkPool
+    private let healthPool: WorkPool
     private let channel: Channel
     /// "127.0.0.1:9464" as bound (the real port when 0 was asked for).
     let boundAddress: String
 
-    private init(group: MultiThreadedEventLoopGroup, metricsPool: NIOThreadPool, healthPool: NIOThreadPool,
+    private init(loopThread: LoopThread, metricsPool: WorkPool, healthPool: WorkPool,
                  channel: Channel, boundAddress: String) {
-        self.group = group
+        self.loopThread = loopThread
         self.metricsPool = metricsPool
         self.healthPool = healthPool
         self.channel = channel
@@ -27,11 +29,14 @@ final class ScrapeServer: Sendable {
 
     static func start(settings: PrometheusSettings, source: ScrapeSource,
                       gate: ConnectionGate) throws(PluginError) -> ScrapeServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let metricsPool = NIOThreadPool(numberOfThreads: 2)
-        let healthPool = NIOThreadPool(numberOfThreads: 1)
-        metricsPool.start()
-        healthPool.start()
+        let loopThread: LoopThread, metricsPool: WorkPool, healthPool: WorkPool
+        do {
+            loopThread = try LoopThread.start(name: "n3obs-prom-loop")
+            metricsPool = try WorkPool(name: "n3obs-scrape", count: 2)
+            healthPool = try WorkPool(name: "n3obs-readyz", count: 1)
+        } catch {
+            throw PluginError("cannot start the server's threads: \(error.reason)")
+        }
         let shared = ScrapeShared(
             source: source, authorizer: settings.credentials.map(Authorizer.init),
             metricsPool: metricsPool, readiness: ReadinessRunner(source: source, pool: healthPool), gate: gate,
@@ -46,7 +51,7 @@ final class ScrapeServer: Sendable {
             l.maxHeaderFieldCount = settings.maxHeaderBytes
             return l
         }()
-        let bootstrap = ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: loopThread.loop)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -73,12 +78,13 @@ final class ScrapeServer: Sendable {
         do {
             let channel = try bootstrap.bind(host: settings.host, port: settings.port).wait()
             let address = channel.localAddress.map(Self.describe) ?? "\(settings.host):\(settings.port)"
-            return ScrapeServer(group: group, metricsPool: metricsPool, healthPool: healthPool, channel: channel,
-                                boundAddress: address)
+            return ScrapeServer(loopThread: loopThread, metricsPool: metricsPool, healthPool: healthPool,
+                                channel: channel, boundAddress: address)
         } catch {
-            try? group.syncShutdownGracefully()
-            try? metricsPool.syncShutdownGracefully()
-            try? healthPool.syncShutdownGracefully()
+            let now = MonotonicCondition.now()
+            metricsPool.stop(untilMonotonic: now + 1_000_000_000)
+            healthPool.stop(untilMonotonic: now + 1_000_000_000)
+            loopThread.stop(untilMonotonic: now + 1_000_000_000)
             // NIO's IOError prints its syscall wrapper and unbalanced parentheses; say it plainly.
             let reason = (error as? IOError).map { "\(String(cString: strerror($0.errnoCode))) (errno \($0.errnoCode))" }
                 ?? "\(error)"
@@ -86,12 +92,16 @@ final class ScrapeServer: Sendable {
         }
     }
 
-    /// Closes the listening socket and every connection, then stops the threads.
-    func stop() {
+    /// Closes the listening socket, stops the pools (requests waiting for them get 503),
+    /// then closes the loop with every connection on it, joining each thread until `deadline`
+    /// (monotonic ns). The pools go first: their results are delivered on the loop.
+    /// - Returns: how many threads were still running at the deadline (left to end on their
+    ///   own: a health check that does not return holds `n3obs-readyz`).
+    func stop(untilMonotonic deadline: UInt64) -> Int {
         try? channel.close().wait()
-        try? group.syncShutdownGracefully()
-        try? metricsPool.syncShutdownGracefully()
-        try? healthPool.syncShutdownGracefully()
+        var left = metricsPool.stop(untilMonotonic: deadline) + healthPool.stop(untilMonotonic: deadline)
+        if !loopThread.stop(untilMonotonic: deadline) { left += 1 }
+        return left
     }
 
     private static func describe(_ a: SocketAddress) -> String {

@@ -178,6 +178,28 @@ final class Counter: @unchecked Sendable {
         #expect(throws: N3ObsError.self) { try health.register(check("y", .healthy)) }
     }
 
+    @Test func closeJoinsEveryThreadItStarted() throws {
+        for name in ["a", "b", "c"] { try health.register(check(name, .healthy)) }
+        #expect(health.startMonitor(intervalMilliseconds: 10))
+        _ = health.runAll()
+        #expect(health.threadCount > 0)
+        #expect(health.close() == 0, "every thread joined")
+        #expect(health.threadCount == 0)
+    }
+
+    @Test func closeLeavesOnlyAThreadHeldByAHungCheck() throws {
+        let gate = Gate()
+        try health.register(HealthCheckDefinition(name: "hung", timeoutMilliseconds: 20) {
+            gate.pass()
+            return HealthOutcome(.healthy)
+        })
+        try health.register(check("fine", .healthy))
+        _ = health.runAll()
+        #expect(health.close(timeoutMilliseconds: 50) == 1, "the hung body's thread is left to end on its own")
+        gate.release()
+        #expect(gate.eventually { health.threadCount == 0 })
+    }
+
     @Test func monitorKeepsTheLastReport() throws {
         try health.register(check("tick", .healthy))
         #expect(health.startMonitor(intervalMilliseconds: 10))

@@ -7,7 +7,8 @@ import N3ObsSupport
 /// A hung body holds its thread until it returns; there is no safe way to stop it. At
 /// most one run per check is in flight (the registry sees to that), so hung checks hold
 /// at most one thread each, and once `maxThreads` are busy further work is refused with a
-/// reason instead of queued behind them.
+/// reason instead of queued behind them. `stop` joins every thread by its deadline; one
+/// still held by a hung body then is detached and ends when the body returns.
 final class CheckWorkerPool: @unchecked Sendable {
     /// Work that returns its completion. The thread counts itself available before running
     /// the completion (which publishes the result), so a report made right after it sees
@@ -23,6 +24,8 @@ final class CheckWorkerPool: @unchecked Sendable {
     private var finishing = 0
     private var threads = 0
     private var stopping = false
+    /// Every thread started and not yet joined.
+    private var workers: [NamedThread] = []
 
     init(maxThreads: Int = HealthLimits.defaultMaxThreads) {
         self.maxThreads = max(1, maxThreads)
@@ -39,6 +42,8 @@ final class CheckWorkerPool: @unchecked Sendable {
         starting = 0
         finishing = 0
         threads = 0
+        for w in workers { w.forgetAfterFork() }
+        workers.removeAll()
     }
 
     /// Hands `job` to an idle thread, or to a new one while fewer than `maxThreads` exist.
@@ -59,19 +64,27 @@ final class CheckWorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Lets idle threads exit and busy ones exit after their job; later submits are refused.
-    func stop() {
-        sync.withLock {
+    /// Lets idle threads exit and busy ones exit after their job, and joins them until
+    /// `deadline` (monotonic ns); later submits are refused.
+    /// - Returns: how many threads were still busy at the deadline (hung bodies), left to
+    ///   end on their own.
+    @discardableResult
+    func stop(untilMonotonic deadline: UInt64) -> Int {
+        let all = sync.withLock { () -> [NamedThread] in
             stopping = true
             jobs.removeAll()
             sync.broadcast()
+            defer { workers.removeAll() }
+            return workers
         }
+        return all.filter { !$0.isCurrent && !$0.join(untilMonotonic: deadline) }.count
     }
 
     /// Called with the lock held.
     private func spawn() -> String? {
-        if let failure = DetachedThread.start(name: "n3obs-health", { [self] in work() }) {
-            return "no thread could be started for the check (\(failure))"
+        switch SDKThread.start(name: "n3obs-health", { [self] in work() }) {
+        case let .failure(failure): return "no thread could be started for the check (\(failure))"
+        case let .success(thread): workers.append(thread)
         }
         threads += 1
         starting += 1

@@ -8,6 +8,7 @@ import N3ObsSupport
 final class HealthMonitor: @unchecked Sendable {
     private let sync = MonotonicCondition.sdk()
     private var stopped = false
+    private var thread: NamedThread?
     private weak var registry: HealthRegistry?
     let intervalNanos: UInt64
 
@@ -18,16 +19,31 @@ final class HealthMonitor: @unchecked Sendable {
 
     /// Starts the thread; false if it could not be created.
     func start() -> Bool {
-        DetachedThread.start(name: "n3obs-monitor") { [self] in loop() } == nil
+        guard case let .success(t) = SDKThread.start(name: "n3obs-monitor", { [self] in loop() }) else { return false }
+        sync.withLock { thread = t }
+        return true
     }
 
-    /// Wakes the thread and lets it end; a report in progress finishes first (bounded by
-    /// the checks' timeouts), without anyone waiting for it.
-    func stop() {
-        sync.withLock {
+    /// Wakes the thread and joins it until `deadline` (monotonic ns); a report in progress
+    /// finishes first (bounded by the checks' timeouts).
+    /// - Returns: false if the thread was still making a report at the deadline (it is
+    ///   then left to end on its own).
+    @discardableResult
+    func stop(untilMonotonic deadline: UInt64) -> Bool {
+        let t = sync.withLock { () -> NamedThread? in
             stopped = true
             sync.broadcast()
+            defer { thread = nil }
+            return thread
         }
+        guard let t, !t.isCurrent else { return true }
+        return t.join(untilMonotonic: deadline)
+    }
+
+    /// In a forked child: the thread stayed in the parent.
+    func forgetAfterFork() {
+        thread?.forgetAfterFork()
+        thread = nil
     }
 
     private func loop() {

@@ -105,21 +105,34 @@ public final class HealthRegistry: @unchecked Sendable {
         pool.resetAfterFork()
         for check in checks.values { check.inFlight = nil }
         if let old = monitor {
+            old.forgetAfterFork()
             monitor = nil
             _ = startMonitor(intervalMilliseconds: UInt32(old.intervalNanos / 1_000_000))
         }
     }
 
-    /// Stops the monitor and the worker threads and unregisters every check; used by
-    /// `N3ObsSDK.shutdown`. Bodies still running finish on their own.
-    public func close() {
+    /// Stops the monitor and the worker threads, joining them until `deadline` (monotonic
+    /// ns), and unregisters every check; used by `N3ObsSDK.shutdown`. Idle threads end at
+    /// once; a body that has not returned by the deadline keeps its thread, which is then
+    /// left to end on its own.
+    /// - Returns: how many threads were left running (0 when every one was joined).
+    @discardableResult
+    public func close(untilMonotonic deadline: UInt64) -> Int {
         let (dropped, m) = sync.withLock { () -> ([String: HealthCheck], HealthMonitor?) in
             closed = true
             defer { checks.removeAll(); monitor = nil }
             return (checks, monitor)
         }
-        m?.stop()
-        pool.stop()
+        // The monitor first: a report it is making still uses the pool.
+        let monitorLeft = (m?.stop(untilMonotonic: deadline) ?? true) ? 0 : 1
+        let left = monitorLeft + pool.stop(untilMonotonic: deadline)
         _ = dropped
+        return left
+    }
+
+    /// `close` with a deadline `timeoutMilliseconds` from now.
+    @discardableResult
+    public func close(timeoutMilliseconds: UInt32 = 5000) -> Int {
+        close(untilMonotonic: n3o_monotonic_ns() &+ UInt64(timeoutMilliseconds) * 1_000_000)
     }
 }
