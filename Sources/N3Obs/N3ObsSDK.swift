@@ -146,6 +146,7 @@ public final class N3ObsSDK: @unchecked Sendable {
         _health?.resetAfterFork()
         Resource.refreshAfterFork() // a new process: a new service.instance.id and process.pid
         let exporters = lock.withLock { () -> [(path: String, configJSON: String)] in
+            _pipeline?.forgetThreadsAfterFork()
             defer { loadedExporters = []; _pipeline = nil } // the parent's: its threads stayed there
             return loadedExporters
         }

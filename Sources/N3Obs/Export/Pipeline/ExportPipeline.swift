@@ -20,6 +20,7 @@ public final class ExportPipeline: @unchecked Sendable {
     private let sync = MonotonicCondition.sdk()
     private var workers: [ExporterWorker] = []
     private var coordinatorStarted = false
+    private var coordinator: NamedThread?
     private var stopping = false
     private var flushRequested = false
     private var flushToken: UInt64 = 0
@@ -53,8 +54,18 @@ public final class ExportPipeline: @unchecked Sendable {
             defer { coordinatorStarted = true }
             return !coordinatorStarted
         }
-        if startCoordinator, let failure = DetachedThread.start(name: "n3obs-export", { [self] in coordinate() }) {
-            SDKLog.log(.error, "pipeline", "no export thread: \(failure); spans stay queued")
+        guard startCoordinator else { return }
+        switch SDKThread.start(name: "n3obs-export", { [self] in coordinate() }) {
+        case .success(let t): sync.withLock { coordinator = t }
+        case .failure(let f): SDKLog.log(.error, "pipeline", "no export thread: \(f.reason); spans stay queued")
+        }
+    }
+
+    /// In a forked child: the pipeline's threads stayed in the parent; never join them here.
+    func forgetThreadsAfterFork() {
+        sync.withLock {
+            workers.forEach { $0.thread?.forgetAfterFork() }
+            coordinator?.forgetAfterFork()
         }
     }
 
@@ -101,7 +112,15 @@ public final class ExportPipeline: @unchecked Sendable {
         }
         wakeCoordinator()
         ws.forEach { $0.offer(.stop(deadline: deadline)) }
-        let late = ws.filter { !$0.waitFinished(deadline: deadline) }.map(\.name)
+        var late = ws.filter { !$0.waitFinished(deadline: deadline) }.map(\.name)
+        // Every thread of the pipeline is joined: none outlives shutdown unless a plugin
+        // still inside a call holds its worker (then it is detached and named). A plugin
+        // told it has no time left returns just after the deadline: 100 ms of grace.
+        let joinBy = max(deadline, n3o_monotonic_ns()) &+ 100_000_000
+        for w in ws where !(w.thread?.isCurrent ?? true) {
+            if w.thread?.join(untilMonotonic: joinBy) == false, !late.contains(w.name) { late.append(w.name) }
+        }
+        if let c = sync.withLock({ coordinator }), !c.isCurrent { c.join(untilMonotonic: joinBy) }
         if !late.isEmpty {
             SDKLog.log(.warn, "pipeline", "\(late.joined(separator: ", ")) did not shut down within "
                        + "\(timeoutMilliseconds) ms; what \(late.count == 1 ? "it" : "they") had not delivered is lost")

@@ -77,8 +77,14 @@ final class ExporterWorker: @unchecked Sendable {
         self.inboxLimit = inboxLimit
     }
 
+    /// The worker's thread, joined at shutdown.
+    private(set) var thread: NamedThread?
+
     func start() -> String? {
-        DetachedThread.start(name: "n3obs-\(name)") { [self] in run() }
+        switch SDKThread.start(name: "n3obs-\(name)", { [self] in run() }) {
+        case .success(let t): thread = t; return nil
+        case .failure(let f): return f.reason
+        }
     }
 
     var wantsSpans: Bool { plugin.capabilities & N3OBS_EXPORTER_CAP_SPANS != 0 }
