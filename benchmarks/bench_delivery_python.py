@@ -7,6 +7,7 @@
         (opentelemetry-exporter-otlp-json-common, as run_otlp.py) and appends it to OUT, one
         request per line (what n3obs's OTLP file exporter writes). RATE spans/s for SECONDS
         (RATE 0: unpaced), then force_flush; dropped = ended - exported.
+    bench_delivery_python.py otel-burst COUNT OUT     the same, COUNT spans as fast as it can.
     bench_delivery_python.py n3obs COUNT              n3obs's binding, defaults, the exporters
         N3OBS_EXPORTERS names: COUNT spans as fast as one thread can
         (`with n3obs.start_as_current_span(...)`), then force_flush.
@@ -25,7 +26,7 @@ import time
 NAME = "GET /items"
 
 
-def otel(rate: float, seconds: float, out: str) -> dict:
+def otel(rate: float, seconds: float, out: str, count: int = 0) -> dict:
     from opentelemetry.exporter.otlp.json.common.trace_encoder import encode_spans
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -56,9 +57,9 @@ def otel(rate: float, seconds: float, out: str) -> dict:
     stop = t0 + seconds
     while True:
         now = time.perf_counter()
-        if now >= stop:
+        if now >= stop or (count and ended >= count):
             break
-        due = int((now - t0) * rate) if rate > 0 else ended + 256
+        due = int((now - t0) * rate) if rate > 0 else ended + min(256, count - ended if count else 256)
         if ended >= due:
             time.sleep(0.00005)
             continue
@@ -111,6 +112,8 @@ def result(rate: float, run_s: float, total_s: float, ended: int, dropped: int,
 def main() -> int:
     if len(sys.argv) >= 5 and sys.argv[1] == "otel":
         r = otel(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "otel-burst":
+        r = otel(0, float("inf"), sys.argv[3], int(sys.argv[2]))
     elif len(sys.argv) >= 3 and sys.argv[1] == "n3obs":
         r = n3obs_burst(int(sys.argv[2]))
     else:
