@@ -187,7 +187,7 @@ bench: bench-otlp
 # rate with 0 dropped and the drop fraction unpaced, for the OTLP file and stdout exporters
 # against the OpenTelemetry Python SDK's BatchSpanProcessor with an OTLP/JSON file
 # exporter; the Python binding's burst; idle wakeups against prometheus-cpp's exposer.
-# About 5 minutes.
+# About 4 minutes.
 $(BENCH)/bench_delivery: benchmarks/bench_delivery.c benchmarks/bench_common.h include/n3obs.h build
 	@mkdir -p $(BENCH)
 	$(CC) -std=c11 $(BENCH_CFLAGS) $< $(LDLIBS_N3OBS) -o $@
