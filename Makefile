@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-fuzz fuzz test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition clean
+.PHONY: all build deps plugins demo install test test-fuzz fuzz test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition bench-delivery clean
 
 all: build
 
@@ -182,3 +182,22 @@ bench-otlp: $(BENCH)/bench_otlp_encode
 	.build/venv/bin/python benchmarks/run_otlp.py $(BENCH) --runs 5 --markdown $(BENCH)/results_otlp.md
 
 bench: bench-otlp
+
+# Span delivery under the default settings (benchmarks/run_delivery.py): the highest paced
+# rate with 0 dropped and the drop fraction unpaced, for the OTLP file and stdout exporters
+# against the OpenTelemetry Python SDK's BatchSpanProcessor with an OTLP/JSON file
+# exporter; the Python binding's burst; idle wakeups against prometheus-cpp's exposer.
+# About 4 minutes.
+$(BENCH)/bench_delivery: benchmarks/bench_delivery.c benchmarks/bench_common.h include/n3obs.h build
+	@mkdir -p $(BENCH)
+	$(CC) -std=c11 $(BENCH_CFLAGS) $< $(LDLIBS_N3OBS) -o $@
+
+$(BENCH)/bench_idle_prometheus_cpp: benchmarks/bench_idle_prometheus_cpp.cpp benchmarks/bench_common.h bench-deps
+	@mkdir -p $(BENCH)
+	$(CXX) -std=c++17 $(BENCH_CFLAGS) $< -lprometheus-cpp-pull -lprometheus-cpp-core -pthread -o $@
+
+bench-delivery: $(BENCH)/bench_delivery $(BENCH)/bench_idle_prometheus_cpp python-install
+	bash scripts/venv.sh opentelemetry-sdk opentelemetry-exporter-otlp-json-common
+	$(PY) benchmarks/run_delivery.py $(BENCH) --python $(PY) --markdown $(BENCH)/results_delivery.md
+
+bench: bench-delivery

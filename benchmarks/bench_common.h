@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 
 static inline uint64_t bench_now_ns(void) {
     struct timespec ts;
@@ -36,6 +37,34 @@ static inline void bench_fill_values(double *values, int n) {
         x ^= x << 13; x ^= x >> 7; x ^= x << 17;
         values[i] = (double)(x % 20000u) / 1000.0 + 0.001;
     }
+}
+
+/* Voluntary context switches of every thread of this process: the sum of
+ * voluntary_ctxt_switches over /proc/self/task/<tid>/status, and the thread count. A thread
+ * that sleeps in a timed wait and wakes adds one each time, so over an idle stretch this
+ * counts wakeups. */
+static inline long bench_voluntary_switches(int *threads) {
+    long total = 0;
+    int n = 0;
+    DIR *d = opendir("/proc/self/task");
+    if (d == NULL) return -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char path[288], line[256];
+        snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) continue;   /* the thread ended meanwhile */
+        n++;
+        while (fgets(line, sizeof line, f) != NULL) {
+            long v;
+            if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1) total += v;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    if (threads != NULL) *threads = n;
+    return total;
 }
 
 #endif
