@@ -26,7 +26,8 @@ static _Atomic int gate_closed;             /* a fork is waiting or under way */
 /* Forked child: 0 nothing to do, 1 the hook has not run yet, 2 it runs now. */
 static _Atomic int gate_child_pending;
 static _Atomic int gate_forked_busy;        /* the last fork did not wait for everyone */
-static _Thread_local unsigned gate_depth;   /* this thread's nesting */
+/* initial-exec, as the SDK's other per-thread words: no __tls_get_addr call per entry. */
+static __thread unsigned gate_depth __attribute__((tls_model("initial-exec")));   /* nesting */
 static pthread_mutex_t gate_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_opened = PTHREAD_COND_INITIALIZER;
 static void (*gate_child_hook)(void);
