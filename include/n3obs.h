@@ -972,7 +972,8 @@ N3OBS_API int n3obs_span_current(n3obs_span **out);
  * then from the end).
  *
  * @param out          receives the context; all zero (invalid) when traceparent is bad.
- * @param traceparent  the header value, or NULL when absent.
+ * @param traceparent  the header value, or NULL when absent; one longer than 4096 bytes is
+ *                     refused unread (N3OBS_E_INVALID_VALUE).
  * @param tracestate   the header value (several headers joined with ","), or NULL.
  * @return N3OBS_OK when traceparent was valid; N3OBS_E_INVALID_VALUE when it was absent or
  *         invalid (the message says why); N3OBS_E_INVALID_ARGUMENT (NULL out, out->size
