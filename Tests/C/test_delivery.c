@@ -8,36 +8,18 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
+#include "health_util.h"
+#include "plugin_util.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 static const char *dir = ".build/ctests/delivery";
 
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static unsigned long exported(const char *counts) {
-    unsigned long spans = 0;
-    FILE *f = fopen(counts, "r");
-    if (f != NULL) {
-        if (fscanf(f, "%lu", &spans) != 1) spans = 0;
-        fclose(f);
-    }
-    return spans;
-}
-
 static int load(const char *variant, const char *counts) {
-    char plugin[256], cmd[1024], config[300];
+    char plugin[256], config[300];
     snprintf(plugin, sizeof plugin, "%s/libn3obs_%s.so", dir, variant);
-    snprintf(cmd, sizeof cmd,
-             "${CC:-cc} -std=c99 -Wall -Wno-unused-function -shared -fPIC -Iinclude -DVARIANT_%s "
-             "Tests/C/plugins/test_plugin.c -o %s", variant, plugin);
-    if (system(cmd) != 0) return -100;
+    if (!build_test_plugin(variant, plugin)) return -100;
     snprintf(config, sizeof config, "{\"path\":\"%s\"}", counts);
     return n3obs_exporter_load(plugin, config);
 }
@@ -51,16 +33,6 @@ static long ended(long n) {
     return ok;
 }
 
-static long resident_kib(void) {
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f != NULL) {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-        fclose(f);
-    }
-    return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static void burst(void) {
     char counts[256];
     uint64_t dropped = 1;
@@ -70,7 +42,7 @@ static void burst(void) {
     CHECK_OK(load("COUNTING", counts), "a counting exporter");
     CHECK(ended(50000) == 50000, "50,000 spans ended as fast as one thread can");
     CHECK_OK(n3obs_force_flush(30000), "force_flush");
-    CHECK(exported(counts) == 50000, "all 50,000 reached the exporter (%lu)", exported(counts));
+    CHECK(counted_spans(counts) == 50000, "all 50,000 reached the exporter (%lu)", counted_spans(counts));
     CHECK_OK(n3obs_spans_dropped(&dropped), "dropped");
     CHECK_U64(dropped, 0, "none was dropped");
     CHECK_OK(n3obs_shutdown(5000), "shutdown");
@@ -86,12 +58,12 @@ static void full_batches_go_at_once(void) {
     CHECK_OK(n3obs_init(NULL), "init with a 60 s schedule delay");
     CHECK_OK(load("COUNTING", counts), "a counting exporter");
     CHECK(ended(5000) == 5000, "5,000 spans ended (9 full batches of 512)");
-    while (exported(counts) < 9 * 512 && waited < 10000) {
+    while (counted_spans(counts) < 9 * 512 && waited < 10000) {
         sleep_ms(20);
         waited += 20;
     }
-    CHECK(exported(counts) >= 9 * 512, "the full batches were exported without a flush, long before the "
-          "schedule delay (%lu spans after %d ms)", exported(counts), waited);
+    CHECK(counted_spans(counts) >= 9 * 512, "the full batches were exported without a flush, long before the "
+          "schedule delay (%lu spans after %d ms)", counted_spans(counts), waited);
     CHECK_OK(n3obs_shutdown(5000), "shutdown");
 }
 
@@ -102,9 +74,9 @@ static void stuck_exporter(void) {
     snprintf(counts, sizeof counts, "%s/stuck.txt", dir);
     CHECK_OK(n3obs_init(NULL), "init with the defaults");
     CHECK_OK(load("STUCK", counts), "an exporter whose export never returns");
-    before = resident_kib();
+    before = resident_bytes() / 1024;
     CHECK(ended(1000000) == 1000000, "1,000,000 span ends all returned (none blocked on the stuck exporter)");
-    after = resident_kib();
+    after = resident_bytes() / 1024;
     CHECK_OK(n3obs_spans_dropped(&dropped), "dropped");
     CHECK(dropped > 0 && dropped < 1000000, "the queue filled and the rest was dropped and counted (%llu)",
           (unsigned long long)dropped);

@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
+#include "plugin_util.h"
 
 #include <pthread.h>
 #include <sys/stat.h>
@@ -33,19 +34,9 @@ static int ok_check(void *user_data, char *detail, size_t cap) {
     return N3OBS_HEALTH_HEALTHY;
 }
 
-static unsigned long counted_spans(const char *path) {
-    unsigned long spans = 0;
-    FILE *f = fopen(path, "r");
-    if (f != NULL) {
-        if (fscanf(f, "%lu", &spans) != 1) spans = 0;
-        fclose(f);
-    }
-    return spans;
-}
-
 int main(void) {
     const char *dir = ".build/ctests/fork";
-    char plugin[256], counts[256], config[300], cmd[1024];
+    char plugin[256], counts[256], config[300];
     const char *label[] = {"k"};
     n3obs_metric_opts opts = N3OBS_METRIC_OPTS_INIT;
     n3obs_counter *requests, *churned;
@@ -59,11 +50,7 @@ int main(void) {
     mkdir(dir, 0755);
     snprintf(plugin, sizeof plugin, "%s/libn3obs_counting.so", dir);
     snprintf(counts, sizeof counts, "%s/child-counts.txt", dir);
-    snprintf(cmd, sizeof cmd,
-             "${CC:-cc} -std=c99 -Wall -Wno-unused-function -shared -fPIC -Iinclude -DVARIANT_COUNTING "
-             "Tests/C/plugins/test_plugin.c -o %s",
-             plugin);
-    CHECK(system(cmd) == 0, "built the counting plugin");
+CHECK(build_test_plugin("COUNTING", plugin), "built the counting plugin");
     remove(counts);
 
     CHECK_OK(n3obs_init(NULL), "init");

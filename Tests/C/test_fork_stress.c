@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
+#include "plugin_util.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -142,7 +143,7 @@ static int wait_with_deadline(pid_t pid, int *status) {
 
 int main(void) {
     const char *dir = ".build/ctests/fork_stress";
-    char plugin[256], config[300], cmd[1024];
+    char plugin[256], config[300];
     const char *env = getenv("N3OBS_FORK_STRESS_FORKS");
     int forks = env != NULL ? atoi(env) : 300;
     n3obs_metric_opts o = N3OBS_METRIC_OPTS_INIT;
@@ -156,10 +157,7 @@ int main(void) {
     mkdir(".build/ctests", 0755);
     mkdir(dir, 0755);
     snprintf(plugin, sizeof plugin, "%s/libn3obs_counting_%ld.so", dir, (long)getpid());
-    snprintf(cmd, sizeof cmd,
-             "${CC:-cc} -std=c99 -Wall -Wno-unused-function -shared -fPIC -Iinclude -DVARIANT_COUNTING "
-             "Tests/C/plugins/test_plugin.c -o %s", plugin);
-    CHECK(system(cmd) == 0, "built the counting plugin");
+CHECK(build_test_plugin("COUNTING", plugin), "built the counting plugin");
 
     CHECK_OK(n3obs_init(NULL), "init");
     o.name = "stress_requests_total";

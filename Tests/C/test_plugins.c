@@ -8,6 +8,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "check.h"
+#include "plugin_util.h"
 
 #include <n3obs_exporter.h>
 #include <limits.h>
@@ -28,12 +29,9 @@ static void sleep_ms(long ms) {
 }
 
 static void build_plugin(const char *variant, const char *file) {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "${CC:-cc} -std=c99 -Wall -Wextra -Werror -Wno-unused-function -shared -fPIC -Iinclude -DVARIANT_%s "
-             "Tests/C/plugins/test_plugin.c -o %s/%s",
-             variant, plugin_dir, file);
-    CHECK(system(cmd) == 0, "built the %s plugin (%s)", variant, file);
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", plugin_dir, file);
+    CHECK(build_test_plugin(variant, path), "built the %s plugin (%s)", variant, file);
 }
 
 static void plugin_path(char *buf, size_t cap, const char *file) {
