@@ -1,8 +1,8 @@
 import CN3ObsShims
 import N3ObsSupport
 
-/// The joinable counterpart of `DetachedThread`: a named thread of the SDK that runs inside
-/// the fork gate (stepping out while it waits) and that shutdown joins, within its deadline.
+/// How the SDK starts its threads: named, running inside the fork gate (stepping out while
+/// they wait), and joined by shutdown within its deadline.
 enum SDKThread {
     static let hooks = NamedThread.Hooks(enter: n3o_gate_enter, leave: n3o_gate_leave, wait: ForkGate.waitHooks)
 
