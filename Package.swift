@@ -35,7 +35,9 @@ let package = Package(
         // the few things Swift cannot express as cheaply.
         // DWARF 4: valgrind 3.19 (Debian 12) gives up on clang's default DWARF 5 line
         // tables, which left the memcheck runs of Tests/C/run.sh checking nothing.
-        .target(name: "CN3ObsShims", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // context.c defines n3obs_set_context_storage, so it reads the published header.
+        .target(name: "CN3ObsShims",
+                cSettings: [.headerSearchPath("../../include"), .unsafeFlags(["-gdwarf-4"])]),
         // The published record functions on bound series, in C so the fast path inlines
         // (see record.c). Only libn3obs.so links it: its failures go to N3ObsC. Leaf
         // functions get no frame pointer: the fast paths call nothing, so pushing %rbp

@@ -957,6 +957,52 @@ N3OBS_API int n3obs_scope_close(n3obs_scope token);
  *  have ended since it was made current). N3OBS_OK; N3OBS_E_INVALID_ARGUMENT. */
 N3OBS_API int n3obs_span_current(n3obs_span **out);
 
+/* Context storage: where "the current span" lives (as OpenTelemetry's runtime context lets
+ * a language install its own storage). By default it is the calling thread's stack above.
+ * A language whose logical context is not the thread (Python's contextvars, coroutines,
+ * green threads) installs a storage, and the C library then reads and sets the current
+ * span there: a span started in C with no parent inside a span the language made current
+ * is its child, an observation there carries that span's exemplar, and a span made current
+ * in C (n3obs_span_make_current) is the language's current span until its scope closes.
+ *
+ * The SDK calls the functions on the thread whose current span it needs, holding no lock
+ * of its own and outside the fork gate, so they may take the language's own lock (a GIL).
+ * They must not block for long, and may call n3obs functions other than the four above.
+ * Each returns 1 when the storage holds the calling thread's context, 0 when it does not
+ * (a thread the language does not know): the SDK then uses the thread's stack. */
+typedef struct n3obs_context_storage {
+    size_t size;                 /**< sizeof(n3obs_context_storage) as the caller compiled it */
+    void *user_data;             /**< passed to every function */
+    /** The current span of the calling thread's context: its context in *context (which
+     *  has context->size set; leave the ids zero when no span is current), and, when span
+     *  is not NULL, its handle in *span (NULL when the storage has none, e.g. for a parent
+     *  from another process or a span that has ended). Required. */
+    int (*get_current)(void *user_data, n3obs_span_context *context, n3obs_span **span);
+    /** Makes span (live; its context given) current; *token receives what detach takes
+     *  back. Optional, with detach: without them n3obs_span_make_current uses the stack. */
+    int (*attach)(void *user_data, n3obs_span *span, const n3obs_span_context *context,
+                  uint64_t *token);
+    /** Restores the context that was current before attach gave token; 0 when the token
+     *  is not this storage's (the SDK then looks for it on the thread's stack). */
+    int (*detach)(void *user_data, uint64_t token);
+} n3obs_context_storage;
+
+#define N3OBS_CONTEXT_STORAGE_INIT { sizeof(n3obs_context_storage), NULL, NULL, NULL, NULL }
+
+/**
+ * Installs storage (copied) for the current span of every thread, or with NULL goes back
+ * to the per-thread stacks. Works before n3obs_init and after n3obs_shutdown; the storage
+ * stays installed across fork(). The functions of a replaced storage may still be running
+ * on other threads for a moment: keep them and their user_data valid for the life of the
+ * process. Histogram exemplars consult the storage on the threads where it has answered
+ * for the current span once (a span started there without a parent, make_current,
+ * n3obs_span_current, or n3obs_trace_context_inject of the current span), so that a
+ * thread that never traced pays nothing.
+ * @return N3OBS_OK; N3OBS_E_INVALID_ARGUMENT (size too small, no get_current, attach
+ *         without detach or detach without attach). Thread-safe.
+ */
+N3OBS_API int n3obs_set_context_storage(const n3obs_context_storage *storage);
+
 /* W3C Trace Context (https://www.w3.org/TR/trace-context/). */
 
 /**

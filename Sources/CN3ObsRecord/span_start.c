@@ -18,6 +18,7 @@
 #include "n3obs.h"
 #include "n3o_record.h"
 #include "n3o_shims.h"
+#include "n3o_context.h"
 #include "span_common.h"
 
 int n3o_span_start_full(n3obs_span **out, const char *name, const n3obs_span_opts *opts);
@@ -59,6 +60,25 @@ static int read_parent(n3obs_span *parent, parent_ids *p) {
     }
     n3o_spin_unlock(&slot->lock);
     return ok;
+}
+
+/* A current span as the parent; 0 (defer) when it carries a tracestate. */
+static inline int scope_parent(const n3o_scope_entry *top, parent_ids *p) {
+    if (top->tracestate != NULL) return 0;
+    p->present = 1;
+    p->sampled = (top->flags & 1) != 0;
+    p->random = top->flags & N3OBS_TRACE_FLAG_RANDOM;
+    p->trace_hi = top->trace_hi;
+    p->trace_lo = top->trace_lo;
+    p->span_id = top->span_id;
+    return 1;
+}
+
+/* The context storage's current span, if any, as the parent (out of line: its buffer
+ * stays off the common start's frame); 0 (defer) when it carries a tracestate. */
+static __attribute__((noinline)) int storage_parent(n3o_trace_thread *t, parent_ids *p) {
+    n3o_current current;
+    return n3o_current_span(t, &current, 0) ? scope_parent(&current.entry, p) : 1;
 }
 
 /* A sampled span's record: the head and the name; NULL if memory ran out. */
@@ -125,15 +145,12 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
     parent_ids parent = {0, 0, N3OBS_TRACE_FLAG_RANDOM, 0, 0, 0};
     if (parent_handle != NULL) {
         if (!read_parent(parent_handle, &parent)) return 0;
-    } else if (!root && t->depth > 0) {   /* the thread's current span */
-        const n3o_scope_entry *top = &t->stack[t->depth - 1];
-        if (top->tracestate != NULL) return 0;
-        parent.present = 1;
-        parent.sampled = (top->flags & 1) != 0;
-        parent.random = top->flags & N3OBS_TRACE_FLAG_RANDOM;
-        parent.trace_hi = top->trace_hi;
-        parent.trace_lo = top->trace_lo;
-        parent.span_id = top->span_id;
+    } else if (!root) {   /* the current span: the context storage's, else the thread's */
+        if (__builtin_expect(n3o_load_ptr(&n3o_context_storage_word) != NULL, 0)) {
+            if (!storage_parent(t, &parent)) return 0;
+        } else if (t->depth > 0 && !scope_parent(&t->stack[t->depth - 1], &parent)) {
+            return 0;
+        }
     }
 
     uint64_t trace_hi = parent.trace_hi, trace_lo = parent.trace_lo, span_id;

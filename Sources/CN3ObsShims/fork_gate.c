@@ -90,6 +90,21 @@ void n3o_gate_reenter_holding(pthread_mutex_t *held) {
     pthread_mutex_lock(held);
 }
 
+unsigned n3o_gate_step_out(void) {
+    unsigned depth = gate_depth;
+    if (depth > 0) {
+        gate_depth = 1;
+        n3o_gate_leave();
+    }
+    return depth;
+}
+
+void n3o_gate_step_in(unsigned depth) {
+    if (depth == 0) return;
+    n3o_gate_enter();
+    gate_depth = depth;
+}
+
 void n3o_fork_child_fixup_if_pending(void) {
     if (atomic_load_explicit(&gate_child_pending, memory_order_relaxed)) {
         n3o_gate_enter();

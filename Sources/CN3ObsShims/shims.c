@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "n3o_shims.h"
+#include "n3o_context.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -240,7 +241,8 @@ int n3o_scope_reserve(n3o_trace_thread *t) {
     if (cap < t->capacity) return 0;
     n3o_scope_entry *fresh = realloc(t->stack, (size_t)cap * sizeof *fresh);
     if (fresh == NULL) return 0;
-    if (n3o_exemplar_tls != NULL) n3o_exemplar_tls = fresh + (n3o_exemplar_tls - t->stack);
+    if (n3o_exemplar_tls != NULL && n3o_exemplar_tls != &n3o_context_ask_storage)
+        n3o_exemplar_tls = fresh + (n3o_exemplar_tls - t->stack);
     t->stack = fresh;
     t->capacity = cap;
     return 1;
@@ -259,6 +261,9 @@ static n3o_exemplar *exemplars_of(n3o_histogram_cell *cell) {
 
 void n3o_histogram_offer_exemplar(n3o_histogram_cell *cell, uint32_t bucket, double v,
                                   const n3o_scope_entry *span) {
+    n3o_current buf;
+    span = n3o_exemplar_resolve(span, &buf);
+    if (span == NULL) return;
     n3o_exemplar *all = exemplars_of(cell);
     if (all == NULL || bucket > cell->bound_count) return;
     n3o_exemplar *e = &all[bucket];

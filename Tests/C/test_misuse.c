@@ -291,6 +291,14 @@ int main(void)
     REFUSED(n3obs_span_make_current(span, NULL), "make_current NULL token");
     REFUSED(n3obs_scope_close(0), "scope_close of a token never given");
     REFUSED(n3obs_span_current(NULL), "span_current NULL out");
+    {
+        n3obs_context_storage zeroed;
+        memset(&zeroed, 0, sizeof zeroed);
+        REFUSED(n3obs_set_context_storage(&zeroed), "set_context_storage with a zeroed struct");
+        zeroed.size = SIZE_MAX;
+        REFUSED(n3obs_set_context_storage(&zeroed), "set_context_storage with size SIZE_MAX and no functions");
+        SURVIVED(n3obs_set_context_storage(NULL), "set_context_storage NULL (the per-thread stacks)");
+    }
     REFUSED(n3obs_trace_context_extract(NULL, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NULL),
             "extract NULL out");
     REFUSED(n3obs_trace_context_extract(&ctx, NULL, NULL), "extract NULL traceparent");

@@ -725,6 +725,10 @@ void n3o_gate_leave(void);
 /** Enters again after a condition wait, with `held` locked: if a fork is under way the
  *  mutex is released while waiting for it, so that the gate never waits with it held. */
 void n3o_gate_reenter_holding(pthread_mutex_t *held);
+/** Steps wholly out of the gate however deep the caller is (to call code that is not the
+ *  SDK's); returns the depth for n3o_gate_step_in. Nothing to do outside the gate. */
+unsigned n3o_gate_step_out(void);
+void n3o_gate_step_in(unsigned depth);
 /** Runs the child hook if this is a forked child that has not run it yet (for recording
  *  paths that do not enter the gate). */
 void n3o_fork_child_fixup_if_pending(void);

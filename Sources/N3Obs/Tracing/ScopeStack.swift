@@ -3,7 +3,8 @@ import Glibc
 
 /// The calling thread's stack of current spans (kept in the shim's per-thread state).
 /// A token is the thread's number and a sequence number, so a token from another thread
-/// or one already closed is never found on this stack.
+/// or one already closed is never found on this stack. An installed context storage
+/// (n3obs_set_context_storage) comes before it: see `current` and CN3ObsShims/n3o_context.h.
 enum ScopeStack {
     enum CloseResult { case closed, closedOutOfOrder(Int), unknown }
 
@@ -17,7 +18,7 @@ enum ScopeStack {
         entry.initialize(to: n3o_scope_entry(trace_hi: traceHi, trace_lo: traceLo, span_id: spanId, handle: handle,
                                              token: token, tracestate: tracestate, flags: flags, pad: 0))
         t.pointee.depth += 1
-        n3o_set_exemplar_current(flags & 1 != 0 ? UnsafePointer(entry) : nil)
+        n3o_exemplar_follow_stack(flags & 1 != 0 ? UnsafePointer(entry) : nil)
         return token
     }
 
@@ -30,16 +31,28 @@ enum ScopeStack {
         for k in i..<Int(t.pointee.depth) { free(t.pointee.stack[k].tracestate) }
         t.pointee.depth = UInt32(i)
         if i > 0, t.pointee.stack[i - 1].flags & 1 != 0 {
-            n3o_set_exemplar_current(UnsafePointer(t.pointee.stack + (i - 1)))
+            n3o_exemplar_follow_stack(UnsafePointer(t.pointee.stack + (i - 1)))
         } else {
-            n3o_set_exemplar_current(nil)
+            n3o_exemplar_follow_stack(nil)
         }
         return above == 0 ? .closed : .closedOutOfOrder(above)
     }
 
-    /// The innermost entry, if any.
-    @inline(__always)
-    static func top(_ t: UnsafeMutablePointer<n3o_trace_thread>) -> UnsafeMutablePointer<n3o_scope_entry>? {
-        t.pointee.depth > 0 ? t.pointee.stack + Int(t.pointee.depth - 1) : nil
+    /// The current span: what the context storage says, else the innermost entry. Its
+    /// `tracestate` is nil; a tracestate comes as bytes. `handle` is 0 unless asked for.
+    struct Current {
+        var entry: n3o_scope_entry
+        var tracestate: [UInt8]
+    }
+
+    static func current(_ t: UnsafeMutablePointer<n3o_trace_thread>?, wantHandle: Bool = false) -> Current? {
+        var found = n3o_current()
+        return withUnsafeMutablePointer(to: &found) { p -> Current? in
+            guard n3o_current_span(t, p, wantHandle ? 1 : 0) != 0 else { return nil }
+            var entry = p.pointee.entry
+            let ts = entry.tracestate.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+            entry.tracestate = nil
+            return Current(entry: entry, tracestate: ts)
+        }
     }
 }

@@ -62,11 +62,11 @@ public final class Tracer: @unchecked Sendable {
         switch parent {
         case .root: break
         case .current:
-            if let top = ScopeStack.top(t) {
-                traceHi = top.pointee.trace_hi; traceLo = top.pointee.trace_lo; parentSpan = top.pointee.span_id
-                parentKind = .local(sampled: top.pointee.flags & 1 != 0)
-                random = UInt8(truncatingIfNeeded: top.pointee.flags) & TraceContext.randomFlag
-                if let ts = top.pointee.tracestate { tracestate = strdup(ts) }
+            if let top = ScopeStack.current(t) {
+                traceHi = top.entry.trace_hi; traceLo = top.entry.trace_lo; parentSpan = top.entry.span_id
+                parentKind = .local(sampled: top.entry.flags & 1 != 0)
+                random = UInt8(truncatingIfNeeded: top.entry.flags) & TraceContext.randomFlag
+                if !top.tracestate.isEmpty { tracestate = Self.cString(top.tracestate) }
             }
         case .span(let handle):
             guard let slot = slots.lockLive(handle) else {

@@ -120,6 +120,14 @@ extension Tracer {
             ((slot.pointee.trace_hi, slot.pointee.trace_lo, slot.pointee.span_id), slot.pointee.flags,
              Self.tracestate(of: slot).flatMap { strdup($0) })
         }
+        // A context storage takes it if it holds this thread's context (asked outside the slot's lock).
+        var entry = n3o_scope_entry(trace_hi: ids.0, trace_lo: ids.1, span_id: ids.2, handle: handle, token: 0,
+                                    tracestate: tracestate, flags: flags, pad: 0)
+        var storageToken: UInt64 = 0
+        if n3o_context_attach(handle, &entry, &storageToken) != 0 {
+            free(tracestate)
+            return storageToken
+        }
         guard let token = ScopeStack.push(t, handle: handle, traceHi: ids.0, traceLo: ids.1, spanId: ids.2,
                                           flags: flags, tracestate: tracestate) else {
             free(tracestate)
@@ -132,6 +140,7 @@ extension Tracer {
     /// - Throws: `.misuse` for an unknown token, or for one that was not innermost (the
     ///   scopes opened after it are closed too).
     public func closeScope(_ token: UInt64) throws(N3ObsError) {
+        if n3o_context_detach(token) != 0 { return }   // the context storage's token
         guard let t = n3o_trace_thread_get() else { throw N3ObsError(.noMemory, "no memory for the thread's tracing state") }
         switch ScopeStack.close(t, token: token) {
         case .closed: return
@@ -144,15 +153,13 @@ extension Tracer {
 
     /// The handle of this thread's current span, or 0.
     public func currentHandle() -> UInt64 {
-        guard let t = n3o_trace_thread_get(), let top = ScopeStack.top(t) else { return 0 }
-        return top.pointee.handle
+        ScopeStack.current(n3o_trace_thread_get(), wantHandle: true)?.entry.handle ?? 0
     }
 
     /// The current span's context (even if the span has ended since it became current).
     public func currentContext() -> (SpanContextValue, [UInt8])? {
-        guard let t = n3o_trace_thread_get(), let top = ScopeStack.top(t) else { return nil }
-        let ts = top.pointee.tracestate.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
-        return (SpanContextValue(traceHi: top.pointee.trace_hi, traceLo: top.pointee.trace_lo, spanId: top.pointee.span_id,
-                                 flags: UInt8(truncatingIfNeeded: top.pointee.flags)), ts)
+        guard let top = ScopeStack.current(n3o_trace_thread_get()) else { return nil }
+        return (SpanContextValue(traceHi: top.entry.trace_hi, traceLo: top.entry.trace_lo, spanId: top.entry.span_id,
+                                 flags: UInt8(truncatingIfNeeded: top.entry.flags)), top.tracestate)
     }
 }

@@ -68,6 +68,8 @@ int n3py_span_set_string(n3obs_span *span, const char *key, const char *value);
 int n3py_span_set_int(n3obs_span *span, const char *key, int64_t value);
 int n3py_span_set_double(n3obs_span *span, const char *key, double value);
 int n3py_span_set_bool(n3obs_span *span, const char *key, int value);
+int n3py_context_storage_install(void);
+int n3py_context_storage_remove(void);
 """
 
 hot_ffibuilder = FFI()

@@ -406,6 +406,17 @@ int n3obs_scope_close(n3obs_scope token);
 
 int n3obs_span_current(n3obs_span **out);
 
+typedef struct n3obs_context_storage {
+    size_t size;
+    void *user_data;
+    int (*get_current)(void *user_data, n3obs_span_context *context, n3obs_span **span);
+    int (*attach)(void *user_data, n3obs_span *span, const n3obs_span_context *context,
+                  uint64_t *token);
+    int (*detach)(void *user_data, uint64_t token);
+} n3obs_context_storage;
+
+int n3obs_set_context_storage(const n3obs_context_storage *storage);
+
 int n3obs_trace_context_extract(n3obs_span_context *out, const char *traceparent,
                                           const char *tracestate);
 

@@ -13,6 +13,9 @@
  */
 #include "n3obs.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #undef Py_BEGIN_ALLOW_THREADS
 #define Py_BEGIN_ALLOW_THREADS {
 #undef Py_END_ALLOW_THREADS
@@ -24,7 +27,10 @@ static int n3py_counter_inc(n3obs_counter_series *s) { return n3obs_counter_inc(
 static int n3py_counter_add(n3obs_counter_series *s, double v) { return n3obs_counter_add(s, v); }
 static int n3py_gauge_set(n3obs_gauge_series *s, double v) { return n3obs_gauge_set(s, v); }
 static int n3py_gauge_add(n3obs_gauge_series *s, double v) { return n3obs_gauge_add(s, v); }
+static void n3py_bind_thread(void);
+static __thread int n3py_bound;
 static int n3py_histogram_observe(n3obs_histogram_series *s, double v) {
+    if (__builtin_expect(!n3py_bound, 0)) n3py_bind_thread();
     return n3obs_histogram_observe(s, v);
 }
 static int n3py_summary_observe(n3obs_summary_series *s, double v) {
@@ -91,4 +97,140 @@ static int n3py_span_set_double(n3obs_span *span, const char *key, double value)
 }
 static int n3py_span_set_bool(n3obs_span *span, const char *key, int value) {
     return n3obs_span_set_attribute_bool(span, key, value);
+}
+
+/* ---- the current span: Python's ContextVar is the C library's current span ----
+ * n3py_context_storage_install hands libn3obs.so a context storage
+ * (n3obs_set_context_storage) that reads and sets n3obs.tracing._current, so a span
+ * started in C with no parent inside `with start_as_current_span(...)` is its child, an
+ * observation there carries its exemplar, and a span made current in C
+ * (n3obs_span_make_current) is Python's current span. The storage answers for threads that
+ * have a Python thread state (taking the GIL if the caller released it, as ctypes.CDLL and
+ * n3obs._native do); on other threads it answers 0 and the thread's own stack serves.
+ * Only the stable ABI is used (the extension is abi3): the ContextVar is read through its
+ * bound get method, and the GIL taken with PyGILState_Ensure, which nests. */
+
+static PyObject *n3py_get_fn;       /* n3obs.tracing._current.get (references kept for ever) */
+static PyObject *n3py_attach_fn;    /* n3obs.tracing._attach_from_c(handle, raw) -> token */
+static PyObject *n3py_detach_fn;    /* n3obs.tracing._detach_from_c(token) -> bool */
+static PyObject *n3py_handle_fn;    /* n3obs.tracing._handle_of(span) -> int */
+static PyObject *n3py_raw_name;     /* "_raw" */
+/* Cleared at exit, before the interpreter is finalized: from then on the storage answers 0. */
+static volatile int n3py_storage_live;
+
+/* Takes the GIL on a Python thread (nesting if it holds it); 0 on a thread Python does not
+ * know, or once the interpreter is going away. */
+static int n3py_enter(PyGILState_STATE *state) {
+    if (!n3py_storage_live || PyGILState_GetThisThreadState() == NULL) return 0;
+    *state = PyGILState_Ensure();
+    return 1;
+}
+
+static void n3py_leave(PyGILState_STATE state) {
+    if (PyErr_Occurred()) PyErr_Clear();   /* never raise into the caller's C code */
+    PyGILState_Release(state);
+}
+
+/* A Span's _raw (the first 33 bytes of its n3obs_span_context, then the rest of its
+ * tracestate) into ctx, whose size field stays. */
+static void n3py_copy_raw(PyObject *raw, n3obs_span_context *ctx) {
+    char *p;
+    Py_ssize_t n;
+    if (!PyBytes_Check(raw) || PyBytes_AsStringAndSize(raw, &p, &n) != 0 || n < 33) return;
+    size_t room = offsetof(n3obs_span_context, tracestate) + N3OBS_MAX_TRACESTATE_LEN - 4;
+    size_t take = (size_t)n - 4 < room ? (size_t)n - 4 : room;
+    memcpy((char *)ctx + 4, p + 4, take);
+    ((char *)ctx)[4 + take] = 0;
+}
+
+static int n3py_get_current(void *user_data, n3obs_span_context *ctx, n3obs_span **span) {
+    PyGILState_STATE state;
+    (void)user_data;
+    if (!n3py_enter(&state)) return 0;
+    PyObject *value = PyObject_CallFunctionObjArgs(n3py_get_fn, NULL);
+    int answered = value != NULL;
+    if (value != NULL && value != Py_None) {
+        PyObject *raw = PyObject_GetAttr(value, n3py_raw_name);
+        if (raw != NULL) n3py_copy_raw(raw, ctx);
+        Py_XDECREF(raw);
+        if (span != NULL) {
+            PyObject *h = PyObject_CallFunctionObjArgs(n3py_handle_fn, value, NULL);
+            *span = h != NULL ? (n3obs_span *)PyLong_AsVoidPtr(h) : NULL;
+            Py_XDECREF(h);
+        }
+    }
+    Py_XDECREF(value);
+    n3py_leave(state);
+    return answered;
+}
+
+static int n3py_attach(void *user_data, n3obs_span *span, const n3obs_span_context *ctx, uint64_t *token) {
+    PyGILState_STATE state;
+    int taken = 0;
+    (void)user_data;
+    if (!n3py_enter(&state)) return 0;
+    size_t ts = strlen(ctx->tracestate);
+    PyObject *raw = PyBytes_FromStringAndSize((const char *)ctx, 32 + (ts > 0 ? ts : 1));
+    PyObject *h = PyLong_FromVoidPtr(span);
+    PyObject *t = raw != NULL && h != NULL ? PyObject_CallFunctionObjArgs(n3py_attach_fn, h, raw, NULL) : NULL;
+    if (t != NULL) {
+        *token = PyLong_AsUnsignedLongLong(t);
+        taken = !PyErr_Occurred();
+    }
+    Py_XDECREF(t);
+    Py_XDECREF(h);
+    Py_XDECREF(raw);
+    n3py_leave(state);
+    return taken;
+}
+
+static int n3py_detach(void *user_data, uint64_t token) {
+    PyGILState_STATE state;
+    (void)user_data;
+    if (!n3py_enter(&state)) return 0;
+    PyObject *t = PyLong_FromUnsignedLongLong(token);
+    PyObject *r = t != NULL ? PyObject_CallFunctionObjArgs(n3py_detach_fn, t, NULL) : NULL;
+    int known = r != NULL && PyObject_IsTrue(r) == 1;
+    Py_XDECREF(r);
+    Py_XDECREF(t);
+    n3py_leave(state);
+    return known;
+}
+
+/* Called by n3obs.tracing once it has defined the names above (with the GIL). */
+static int n3py_context_storage_install(void) {
+    PyObject *m = PyImport_ImportModule("n3obs.tracing");
+    if (m == NULL) { PyErr_Clear(); return -1; }
+    PyObject *var = PyObject_GetAttrString(m, "_current");
+    n3py_get_fn = var != NULL ? PyObject_GetAttrString(var, "get") : NULL;
+    Py_XDECREF(var);
+    n3py_raw_name = PyUnicode_InternFromString("_raw");
+    n3py_attach_fn = PyObject_GetAttrString(m, "_attach_from_c");
+    n3py_detach_fn = PyObject_GetAttrString(m, "_detach_from_c");
+    n3py_handle_fn = PyObject_GetAttrString(m, "_handle_of");
+    Py_DECREF(m);
+    if (n3py_get_fn == NULL || n3py_raw_name == NULL || n3py_attach_fn == NULL || n3py_detach_fn == NULL ||
+        n3py_handle_fn == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    n3py_storage_live = 1;
+    n3obs_context_storage storage = N3OBS_CONTEXT_STORAGE_INIT;
+    storage.get_current = n3py_get_current;
+    storage.attach = n3py_attach;
+    storage.detach = n3py_detach;
+    return n3obs_set_context_storage(&storage);
+}
+
+/* At exit, before the interpreter goes: back to the per-thread stacks. */
+static int n3py_context_storage_remove(void) {
+    n3py_storage_live = 0;   /* a call already under way answers 0 */
+    return n3obs_set_context_storage(NULL);
+}
+
+/* A thread's first observation asks the storage once (n3obs_span_current), so that its
+ * observations consult it for their exemplars from then on. */
+static void n3py_bind_thread(void) {
+    n3obs_span *span;
+    if (n3py_storage_live && n3obs_span_current(&span) == N3OBS_OK) n3py_bound = 1;
 }

@@ -1,17 +1,23 @@
 """Tracing in OpenTelemetry's shapes on libn3obs.so's spans.
 
 The current span lives in a ContextVar, so each asyncio task and each thread (started with
-contextvars.copy_context().run, as with OpenTelemetry) sees its own parent. The parent is
-always passed to C explicitly (n3obs_span_opts.parent, or N3OBS_SPAN_ROOT when there is
-none); the C library's per-thread current span is neither read nor set, because asyncio
-interleaves many logical contexts on one thread.
+contextvars.copy_context().run, as with OpenTelemetry) sees its own parent. That ContextVar
+is also the C library's current span: importing this module installs it as libn3obs.so's
+context storage (n3obs_set_context_storage, in n3obs._hot), so C code called from Python
+(an extension, ctypes) that starts a span without a parent gets the Python span as parent,
+a histogram observation inside a sampled Python span carries its exemplar, and a span that
+C code makes current (n3obs_span_make_current) is Python's current span until C closes its
+scope. Spans started here still pass their parent to C explicitly (n3obs_span_opts.parent,
+or N3OBS_SPAN_ROOT), which costs C no lookup.
 """
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextvars
 import enum
 import functools
+import itertools
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -414,6 +420,38 @@ _set_current = _current.set
 _reset_current = _current.reset
 
 
+# ---- the C library's side of the current span (n3obs._hot's context storage) ----
+
+_C_TOKEN = 1 << 63   # tokens given to C: never a scope token of the C library's own stacks
+_c_scopes: Dict[int, contextvars.Token] = {}
+_c_scope_numbers = itertools.count(1)
+
+
+def _attach_from_c(handle: int, raw: bytes) -> int:
+    """n3obs_span_make_current from C code: the C span becomes Python's current span."""
+    span = Span(ffi.cast("n3obs_span *", handle), "")
+    span._raw = raw
+    token = _C_TOKEN | next(_c_scope_numbers)
+    _c_scopes[token] = _set_current(span)
+    return token
+
+
+def _detach_from_c(token: int) -> bool:
+    """n3obs_scope_close from C code; False when the token is not one given to C here."""
+    t = _c_scopes.pop(token, None)
+    if t is None:
+        return False
+    try:
+        _reset_current(t)
+    except ValueError:  # closed in another context than it was opened in
+        _set_current(None if t.old_value is contextvars.Token.MISSING else t.old_value)
+    return True
+
+
+def _handle_of(span: Span) -> int:
+    return int(ffi.cast("uintptr_t", span._h))
+
+
 class Context:
     """A parent for new spans: a span of this process, a remote span context (from
     extract), or nothing (new spans start a trace). Use it as ``context=``."""
@@ -552,8 +590,10 @@ def _start_failed(span: Span, status: int, parent: Optional[Span], context: Opti
         return _start(span, context, kind, attributes, links, start_time)
     if status == _SHUTDOWN:
         return  # the span stays a no-op
-    if status == _MISUSE and parent is not None and parent._h is _NULL:
-        # the parent ended on another thread meanwhile: use the context it saved
+    if status == _MISUSE and parent is not None and parent._raw is not None:
+        # the parent ended meanwhile (on another thread, or in the C code that made it
+        # current): use the context it saved
+        parent._h = _NULL
         return _start(span, Context(span=parent), kind, attributes, links, start_time)
     raise make_error(status, "n3obs_span_start")
 
@@ -875,3 +915,10 @@ def spans_dropped() -> int:
     out = ffi.new("uint64_t *")
     check(lib.n3obs_spans_dropped(out), "n3obs_spans_dropped")
     return int(out[0])
+
+
+# The ContextVar above is the C library's current span from now on; at exit, before the
+# interpreter goes, the C library goes back to its per-thread stacks.
+if hot.n3py_context_storage_install() != 0:
+    raise ImportError("n3obs: could not install the context storage: " + ffi.string(lib.n3obs_error_last()).decode())
+atexit.register(hot.n3py_context_storage_remove)
