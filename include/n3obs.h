@@ -985,9 +985,14 @@ typedef struct n3obs_context_storage {
     /** Restores the context that was current before attach gave token; 0 when the token
      *  is not this storage's (the SDK then looks for it on the thread's stack). */
     int (*detach)(void *user_data, uint64_t token);
+    /** Optional: a counter the storage keeps above 0 while any of its contexts may hold a
+     *  current span (a span block is open), so that observations outside every span need
+     *  not call get_current. NULL: always ask. Read without synchronization, as a hint;
+     *  span starts always ask. */
+    const volatile long *current_count;
 } n3obs_context_storage;
 
-#define N3OBS_CONTEXT_STORAGE_INIT { sizeof(n3obs_context_storage), NULL, NULL, NULL, NULL }
+#define N3OBS_CONTEXT_STORAGE_INIT { sizeof(n3obs_context_storage), NULL, NULL, NULL, NULL, NULL }
 
 /**
  * Installs storage (copied) for the current span of every thread, or with NULL goes back

@@ -107,6 +107,12 @@ int n3o_context_detach(uint64_t token) {
 const n3o_scope_entry *n3o_exemplar_resolve(const n3o_scope_entry *word, n3o_current *buf) {
     if (word != &n3o_context_ask_storage) return word;
     n3o_trace_thread *t = n3o_trace_tls;
+    const n3obs_context_storage *s = storage_get();
+    if (s != NULL && s->current_count != NULL && *s->current_count <= 0) {
+        /* no span block is open in the storage's contexts: only the stack can hold one */
+        if (t == NULL || t->depth == 0 || (t->stack[t->depth - 1].flags & 1) == 0) return NULL;
+        return &t->stack[t->depth - 1];
+    }
     if (!n3o_current_span(t, buf, 0) || (buf->entry.flags & 1) == 0) return NULL;
     return &buf->entry;
 }

@@ -248,6 +248,30 @@ int main(void)
     n3obs_metrics_snapshot_free(snap);
     n3obs_span_batch_free(batch);
 
+    /* ---- a storage that says no span block is open is not asked for exemplars ---- */
+    {
+        static volatile long open_blocks;
+        n3obs_context_storage counted = st;
+        counted.current_count = &open_blocks;
+        CHECK_OK(n3obs_set_context_storage(&counted), "a storage with a current_count");
+        a.ctx[0] = cctx;
+        a.handle[0] = NULL;
+        a.depth = 1;
+        int before = get_calls;
+        CHECK_OK(n3obs_histogram_observe(hs, 500), "observe while the count is 0");
+        CHECK(get_calls == before, "get_current was not called (%d calls)", get_calls - before);
+        open_blocks = 1;
+        CHECK_OK(n3obs_histogram_observe(hs, 500), "observe while the count is 1");
+        CHECK(get_calls == before + 1, "get_current was called once (%d calls)", get_calls - before);
+        CHECK_OK(n3obs_metrics_collect(&snap), "collect");
+        sd = fam_series(snap_family(snap, "request_latency"), NULL, 0);
+        CHECK(sd && sd->bucket_count == 4 && sd->buckets[3].has_exemplar == 1 &&
+                  memcmp(sd->buckets[3].exemplar.span_id, cctx.span_id, 8) == 0,
+              "the exemplar of the storage's span");
+        n3obs_metrics_snapshot_free(snap);
+        a.depth = 0;
+    }
+
     /* ---- without the storage, the thread's stack again ---- */
     CHECK_OK(n3obs_set_context_storage(NULL), "uninstall");
     a.ctx[0] = cctx;

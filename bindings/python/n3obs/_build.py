@@ -70,6 +70,7 @@ int n3py_span_set_double(n3obs_span *span, const char *key, double value);
 int n3py_span_set_bool(n3obs_span *span, const char *key, int value);
 int n3py_context_storage_install(void);
 int n3py_context_storage_remove(void);
+volatile long *n3py_open_blocks_counter(void);
 """
 
 hot_ffibuilder = FFI()

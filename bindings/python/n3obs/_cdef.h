@@ -413,6 +413,7 @@ typedef struct n3obs_context_storage {
     int (*attach)(void *user_data, n3obs_span *span, const n3obs_span_context *context,
                   uint64_t *token);
     int (*detach)(void *user_data, uint64_t token);
+    const volatile long *current_count;
 } n3obs_context_storage;
 
 int n3obs_set_context_storage(const n3obs_context_storage *storage);

@@ -115,6 +115,10 @@ static PyObject *n3py_attach_fn;    /* n3obs.tracing._attach_from_c(handle, raw)
 static PyObject *n3py_detach_fn;    /* n3obs.tracing._detach_from_c(token) -> bool */
 static PyObject *n3py_handle_fn;    /* n3obs.tracing._handle_of(span) -> int */
 static PyObject *n3py_raw_name;     /* "_raw" */
+/* Span blocks open in any context (n3obs.tracing counts them under the GIL): while there
+ * are none, observations need not ask for the current span (the storage's current_count). */
+static volatile long n3py_open_blocks;
+static volatile long *n3py_open_blocks_counter(void) { return &n3py_open_blocks; }
 /* Cleared at exit, before the interpreter is finalized: from then on the storage answers 0. */
 static volatile int n3py_storage_live;
 
@@ -219,6 +223,7 @@ static int n3py_context_storage_install(void) {
     storage.get_current = n3py_get_current;
     storage.attach = n3py_attach;
     storage.detach = n3py_detach;
+    storage.current_count = &n3py_open_blocks;
     return n3obs_set_context_storage(&storage);
 }
 
@@ -228,9 +233,9 @@ static int n3py_context_storage_remove(void) {
     return n3obs_set_context_storage(NULL);
 }
 
-/* A thread's first observation asks the storage once (n3obs_span_current), so that its
- * observations consult it for their exemplars from then on. */
+/* A thread's first observation while a span block is open asks the storage once
+ * (n3obs_span_current), so that its observations consult it for exemplars from then on. */
 static void n3py_bind_thread(void) {
     n3obs_span *span;
-    if (n3py_storage_live && n3obs_span_current(&span) == N3OBS_OK) n3py_bound = 1;
+    if (n3py_storage_live && n3py_open_blocks > 0 && n3obs_span_current(&span) == N3OBS_OK) n3py_bound = 1;
 }

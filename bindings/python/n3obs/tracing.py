@@ -418,6 +418,9 @@ _current: contextvars.ContextVar[Optional[Span]] = contextvars.ContextVar(
 _get_current = _current.get
 _set_current = _current.set
 _reset_current = _current.reset
+# Span blocks open in any context (use_span included); read by libn3obs.so as a hint that
+# an observation outside every block need not look for an exemplar. Changed under the GIL.
+_open_blocks = hot.n3py_open_blocks_counter()
 
 
 # ---- the C library's side of the current span (n3obs._hot's context storage) ----
@@ -433,6 +436,7 @@ def _attach_from_c(handle: int, raw: bytes) -> int:
     span._raw = raw
     token = _C_TOKEN | next(_c_scope_numbers)
     _c_scopes[token] = _set_current(span)
+    _open_blocks[0] += 1
     return token
 
 
@@ -441,6 +445,7 @@ def _detach_from_c(token: int) -> bool:
     t = _c_scopes.pop(token, None)
     if t is None:
         return False
+    _open_blocks[0] -= 1
     try:
         _reset_current(t)
     except ValueError:  # closed in another context than it was opened in
@@ -672,6 +677,7 @@ class start_as_current_span(Span):  # noqa: N801 - OpenTelemetry's name
                     raw = _thread_buffers()[3][0:33]
                 self._raw = raw if not raw[32] else _raw_context(_tls.b)
                 self._token = _set_current(self)
+                _open_blocks[0] += 1
                 return self
             if h is None:
                 _start(self, None, _INTERNAL, None, None, None)
@@ -680,6 +686,7 @@ class start_as_current_span(Span):  # noqa: N801 - OpenTelemetry's name
         else:
             _start(self, o[0], o[1], o[2], o[3], o[4])
         self._token = _set_current(self)
+        _open_blocks[0] += 1
         return self
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
@@ -698,6 +705,7 @@ class start_as_current_span(Span):  # noqa: N801 - OpenTelemetry's name
                     if status and status != _SHUTDOWN and status != _MISUSE:
                         raise make_error(status, "n3obs_span_end")
         finally:
+            _open_blocks[0] -= 1
             try:
                 _reset_current(self._token)
             except ValueError:  # exited in another context than it was entered in
@@ -734,6 +742,7 @@ class use_span:  # noqa: N801 - OpenTelemetry's name
 
     def __enter__(self) -> Span:
         self._token = _set_current(self._span)
+        _open_blocks[0] += 1
         return self._span
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
@@ -746,6 +755,7 @@ class use_span:  # noqa: N801 - OpenTelemetry's name
             if self._end:
                 self._span.end()
         finally:
+            _open_blocks[0] -= 1
             _reset_current(self._token)
 
 
