@@ -1,5 +1,8 @@
 /*
- * The metric model: what a handle points at (a cell, tagged with its type).
+ * The metric model: what a handle points at (a cell, tagged with its type) and the series
+ * record in front of it. Swift allocates and reads these through the imported structs and
+ * the sizes below, and never spells a layout number itself; the asserts at the end fail
+ * the build if a layout Swift relies on changes.
  */
 #ifndef N3O_CELLS_H
 #define N3O_CELLS_H
@@ -50,6 +53,9 @@ typedef struct n3o_counter_cell {
 #define N3O_TAG_INFO 0x6e33c005u
 /* Set in every cell's tag by n3obs_shutdown: later records fail the tag compare. */
 #define N3O_TAG_SHUT_DOWN 0x80000000u
+/* Flipped in a family handle's tag, so a family passed where a series is due (or the
+ * reverse) fails the tag compare. */
+#define N3O_TAG_FAMILY_BIT 0x00010000u
 
 N3O_HOT uint32_t n3o_load_tag(const void *cell) {
     return atomic_load_explicit((const _Atomic uint32_t *)cell, memory_order_relaxed);
@@ -59,7 +65,7 @@ static inline void n3o_mark_shut_down(void *cell) {
 }
 
 /* Every cell starts with these fields, so a handle's type can be checked before use.
- * The series' record sits just before the cell in memory (see SeriesRecord.swift). */
+ * The series' record sits just before the cell in memory (n3o_series_record below). */
 typedef struct n3o_cell_header {
     uint32_t tag;
     uint32_t flags;
@@ -105,5 +111,67 @@ typedef struct n3o_summary_cell {
     uint64_t count;          /* cumulative, as Prometheus wants _count and _sum */
     uint64_t sum_bits;
 } n3o_summary_cell;
+
+/** The bytes of a series' cell (label bytes not included): for a histogram, its
+ *  bound_count + 1 counts follow the cell (n3o_histogram_inline_counts). */
+static inline size_t n3o_cell_size(uint32_t tag, uint32_t bound_count) {
+    size_t n;
+    switch (tag) {
+    case N3O_TAG_COUNTER: n = sizeof(n3o_counter_cell); break;
+    case N3O_TAG_GAUGE: n = sizeof(n3o_gauge_cell); break;
+    case N3O_TAG_HISTOGRAM:
+        n = sizeof(n3o_histogram_cell) + ((size_t)bound_count + 1) * sizeof(uint64_t);
+        break;
+    case N3O_TAG_SUMMARY: n = sizeof(n3o_summary_cell); break;
+    default: n = sizeof(n3o_cell_header); break;   /* info: labels only */
+    }
+    return (n + 7) & ~(size_t)7;
+}
+/** Where a histogram cell's counts live: right after the cell. */
+static inline uint64_t *n3o_histogram_inline_counts(n3o_histogram_cell *cell) {
+    return (uint64_t *)(cell + 1);
+}
+
+/* ---- the series record: in front of every cell --------------------------------------
+ * One allocation per series, kept until the process exits:
+ *
+ *     [n3o_series_record][cell][label bytes: each value NUL-terminated, back to back]
+ *
+ * A handle points at the cell; the record is sizeof(n3o_series_record) bytes before it
+ * and the label bytes n3o_cell_size bytes after it, so nothing needs a stored pointer and
+ * a three-label counter series stays near 100 bytes. Swift calls it SeriesRecord. */
+typedef struct n3o_series_record {
+    uint64_t hash;               /* of the label values, NULs included (LabelKey) */
+    void *family;                /* the unretained MetricFamily */
+    int64_t created_unix_nano;
+    uint32_t label_bytes_count;  /* the label bytes, every NUL included */
+    uint8_t is_overflow;         /* 1 on the family's overflow series */
+} n3o_series_record;
+
+/* ---- what Swift and the record paths rely on ---------------------------------------- */
+
+/* Every cell and family handle starts with n3o_cell_header (n3o_load_tag reads the tag at
+ * the handle itself) and needs no more than the 8-byte alignment the series record leaves
+ * it in calloc'd memory. */
+#define N3O_ASSERT_CELL(type)                                                              \
+    _Static_assert(offsetof(type, tag) == offsetof(n3o_cell_header, tag) &&               \
+                       offsetof(type, flags) == offsetof(n3o_cell_header, flags),         \
+                   #type " starts with the cell header");                                 \
+    _Static_assert(alignof(type) <= 8, #type " fits the record's 8-byte alignment")
+N3O_ASSERT_CELL(n3o_counter_cell);
+N3O_ASSERT_CELL(n3o_gauge_cell);
+N3O_ASSERT_CELL(n3o_histogram_cell);
+N3O_ASSERT_CELL(n3o_summary_cell);
+N3O_ASSERT_CELL(n3o_family_handle);
+#undef N3O_ASSERT_CELL
+_Static_assert(offsetof(n3o_cell_header, tag) == 0 && sizeof(n3o_cell_header) == 8,
+               "a handle's first 4 bytes are its tag");
+_Static_assert(sizeof(n3o_series_record) == 32, "the series record is 32 bytes");
+_Static_assert(sizeof(n3o_series_record) % 8 == 0 && alignof(n3o_series_record) <= 16,
+               "the cell after the record is 8-aligned in malloc'd memory");
+_Static_assert(sizeof(n3o_histogram_cell) % alignof(uint64_t) == 0,
+               "a histogram's inline counts are aligned");
+_Static_assert(sizeof(n3o_counter_cell) == 40, "an uncontended counter series costs 40 bytes");
+_Static_assert(sizeof(n3o_lane) == 64, "one lane a cache line");
 
 #endif

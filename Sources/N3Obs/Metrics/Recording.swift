@@ -60,7 +60,7 @@ public enum Recording {
 @_cdecl("n3o_count_overflow")
 func countOverflow(_ cell: UnsafeMutableRawPointer?) {
     guard let cell else { return }
-    let family = SeriesRecord.of(cell: cell).pointee.family.takeUnretainedValue()
+    let family = SeriesRecord.of(cell: cell).pointee.owner.takeUnretainedValue()
     guard let counter = family.overflowCounter else { return }
     n3o_counter_add_whole(counter, 1)
 }
