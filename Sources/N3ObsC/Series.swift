@@ -167,7 +167,7 @@ public func cSummaryObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 
 public func cCounterAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_counter_add_labels"
-    guard value >= 0, value < .infinity else {
+    guard n3o_counter_accepts(value) != 0 else {
         return badValue(fn, value, counterRule)
     }
     var status = N3OBS_OK

@@ -1,6 +1,6 @@
 /*
  * Recording into a counter cell (n3o_cells.h): the owner's add, the lanes of other threads,
- * the value summed over all of them.
+ * the value summed over all of them, and the one rule for what a counter accepts.
  */
 #ifndef N3O_COUNTER_H
 #define N3O_COUNTER_H
@@ -9,6 +9,10 @@
 
 #include "n3o_cells.h"
 #include "n3o_thread.h"
+
+/** The one rule for a counter amount, which every record path applies: finite and not
+ *  negative (-0.0 is accepted and adds nothing). A counter never goes down. */
+static inline int n3o_counter_accepts(double v) { return v >= 0.0 && v <= __DBL_MAX__; }
 
 /* What a counter's lanes pointer holds until a second thread records: lanes nobody owns
  * and nobody writes (read-only memory), so the record path finds "not my lane" without
@@ -50,7 +54,7 @@ N3O_HOT void n3o_counter_add_whole(n3o_counter_cell *cell, uint64_t n) {
     n3o_counter_add_parts(cell, n, 0.0);
 }
 
-/** v is finite and >= 0. As client_golang does, whole amounts go to the integer cell,
+/** v passes n3o_counter_accepts. As client_golang does, whole amounts go to the integer cell,
  *  exactly; trunc(v) and v - trunc(v) are both exact for v < 2^63 (larger amounts go to
  *  the float cell whole). */
 N3O_HOT void n3o_counter_add(n3o_counter_cell *cell, double v) {

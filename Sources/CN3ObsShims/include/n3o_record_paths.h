@@ -41,14 +41,15 @@ void n3o_count_overflow(void *cell);
         n3o_count_overflow(cell);
 
 /** Negative, NaN, infinite, -0.0 or >= 2^63: the cases the fast path's one compare sends
- *  here. */
+ *  here, to be judged by n3o_counter_accepts. */
 int n3o_record_counter_add_unusual(n3o_counter_cell *cell, double v);
 
 N3O_HOT int n3o_record_counter_add(void *cell, double v) {
     N3O_CHECK_HANDLE(cell, N3O_TAG_COUNTER)
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    /* One unsigned compare admits exactly +0.0 <= v < 2^63 (sign bit clear, below 2^63). */
+    /* One unsigned compare admits exactly +0.0 <= v < 2^63 (sign bit clear, below 2^63):
+     * accepted values that split exactly. The rest goes to n3o_counter_accepts. */
     if (__builtin_expect(bits >= 0x43E0000000000000ull, 0))
         return n3o_record_counter_add_unusual((n3o_counter_cell *)cell, v);
     int64_t whole = (int64_t)v; /* exact split: v < 2^63 here */

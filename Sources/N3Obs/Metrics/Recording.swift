@@ -5,7 +5,7 @@ import CN3ObsShims
 /// floating-point sums) with no lock or allocation; the checked C fast paths live in
 /// n3o_shims.h (`n3o_record_*`).
 public enum Recording {
-    /// Adds to a counter; `value` is finite and non-negative.
+    /// Adds to a counter; `value` passes `n3o_counter_accepts`.
     @inlinable @inline(__always)
     public static func counterAdd(_ cell: UnsafeMutableRawPointer, _ value: Double) {
         n3o_counter_add(cell.assumingMemoryBound(to: n3o_counter_cell.self), value)
