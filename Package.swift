@@ -36,8 +36,10 @@ let package = Package(
         // DWARF 4: valgrind 3.19 (Debian 12) gives up on clang's default DWARF 5 line
         // tables, which left the memcheck runs of Tests/C/run.sh checking nothing.
         // context.c defines n3obs_set_context_storage, so it reads the published header.
+        // Every function defined is declared in a header first (missing-prototypes).
         .target(name: "CN3ObsShims",
-                cSettings: [.headerSearchPath("../../include"), .unsafeFlags(["-gdwarf-4"])]),
+                cSettings: [.headerSearchPath("../../include"),
+                            .unsafeFlags(["-gdwarf-4", "-Werror=missing-prototypes"])]),
         // The published record functions on bound series, in C so the fast path inlines
         // (see record.c). Only libn3obs.so links it: its failures go to N3ObsC. Leaf
         // functions get no frame pointer: the fast paths call nothing, so pushing %rbp
@@ -46,9 +48,10 @@ let package = Package(
             name: "CN3ObsRecord",
             dependencies: ["CN3ObsShims"],
             cSettings: [
-                // span_start.c reads the published option and context structs.
+                // n3obs.h: span_start.c reads its structs, and every file defining a published
+                // function includes it (missing-prototypes fails the build otherwise).
                 .headerSearchPath("../../include"),
-                .unsafeFlags(["-momit-leaf-frame-pointer", "-gdwarf-4"]),
+                .unsafeFlags(["-momit-leaf-frame-pointer", "-gdwarf-4", "-Werror=missing-prototypes"]),
             ]
         ),
         .target(

@@ -16,17 +16,14 @@
  * call and no frame is built on the fast path, and the fast path changes nothing before it
  * has decided to finish the job itself.
  */
+/* The published prototypes, so the compiler checks these definitions against them (and
+ * N3OBS_API gives them default visibility). */
+#include "n3obs.h"
 #include "n3o_record.h"
 #include "n3o_shims.h"
 
-#define N3O_EXPORT __attribute__((visibility("default")))
 #define N3O_SLOW static __attribute__((noinline, cold))
-#define N3O_STATUS_OK 0 /* N3OBS_OK */
-
-/* The handle types of include/n3obs.h, kept opaque here. */
-typedef struct n3obs_counter_series n3obs_counter_series;
-typedef struct n3obs_gauge_series n3obs_gauge_series;
-typedef struct n3obs_histogram_series n3obs_histogram_series;
+#define N3O_STATUS_OK N3OBS_OK
 
 /* Turns an N3O_REC_* failure into a status and a per-thread message. Defined in Swift
  * (Sources/N3ObsC/Series.swift) with @_cdecl; hidden by the version script. */
@@ -75,7 +72,7 @@ N3O_HOT int n3o_counter_own_add(n3o_counter_cell *cell, uint64_t n) {
     return 1;
 }
 
-N3O_EXPORT int n3obs_counter_add(n3obs_counter_series *series, double v) {
+int n3obs_counter_add(n3obs_counter_series *series, double v) {
     n3o_counter_cell *cell = (n3o_counter_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_COUNTER), 0))
         return counter_add_slow(cell, v);
@@ -93,7 +90,7 @@ N3O_SLOW int counter_inc_slow(void *cell) {
     return n3o_record_failed(N3O_FN_COUNTER_INC, code, cell, 1.0);
 }
 
-N3O_EXPORT int n3obs_counter_inc(n3obs_counter_series *series) {
+int n3obs_counter_inc(n3obs_counter_series *series) {
     n3o_counter_cell *cell = (n3o_counter_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_COUNTER), 0))
         return counter_inc_slow(cell);
@@ -109,7 +106,7 @@ N3O_SLOW int gauge_set_slow(void *cell, double v) {
     return n3o_record_failed(N3O_FN_GAUGE_SET, code, cell, v);
 }
 
-N3O_EXPORT int n3obs_gauge_set(n3obs_gauge_series *series, double v) {
+int n3obs_gauge_set(n3obs_gauge_series *series, double v) {
     n3o_gauge_cell *cell = (n3o_gauge_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_GAUGE), 0))
         return gauge_set_slow(cell, v);
@@ -123,7 +120,7 @@ N3O_SLOW int gauge_add_slow(void *cell, double v) {
     return n3o_record_failed(N3O_FN_GAUGE_ADD, code, cell, v);
 }
 
-N3O_EXPORT int n3obs_gauge_add(n3obs_gauge_series *series, double delta) {
+int n3obs_gauge_add(n3obs_gauge_series *series, double delta) {
     n3o_gauge_cell *cell = (n3o_gauge_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_GAUGE), 0))
         return gauge_add_slow(cell, delta);
@@ -141,7 +138,7 @@ N3O_SLOW int histogram_observe_slow(void *cell, double v) {
     return n3o_record_failed(N3O_FN_HISTOGRAM_OBSERVE, code, cell, v);
 }
 
-N3O_EXPORT int n3obs_histogram_observe(n3obs_histogram_series *series, double v) {
+int n3obs_histogram_observe(n3obs_histogram_series *series, double v) {
     n3o_histogram_cell *cell = (n3o_histogram_cell *)series;
     if (__builtin_expect(cell == NULL || !n3o_plain_cell(cell, N3O_TAG_HISTOGRAM), 0))
         return histogram_observe_slow(cell, v);

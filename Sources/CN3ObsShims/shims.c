@@ -99,8 +99,8 @@ void n3o_error_set(const char *msg, size_t len) {
 const char *n3o_error_get(void) { return error_buffer; }
 
 int n3o_record_counter_add_unusual(n3o_counter_cell *cell, double v) {
+    if (!n3o_counter_accepts(v)) return N3O_REC_BAD_VALUE;
     if (v == 0.0) return N3O_REC_OK; /* -0.0 */
-    if (!(v > 0.0 && v <= __DBL_MAX__)) return N3O_REC_BAD_VALUE;
     n3o_counter_add_parts(cell, 0, v);
     if (cell->flags & N3O_CELL_OVERFLOW) n3o_count_overflow(cell);
     return N3O_REC_OK;

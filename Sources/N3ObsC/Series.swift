@@ -103,7 +103,7 @@ private let histogramRule = "NaN would poison the sum"
 private let summaryRule = "observations must be finite"
 
 // n3obs_counter_add, _inc, n3obs_gauge_set, _add and n3obs_histogram_observe are defined
-// in C (Sources/CN3ObsShims/record.c): a @_cdecl thunk's calls are emitted `noinline`, so
+// in C (Sources/CN3ObsRecord/record.c): a @_cdecl thunk's calls are emitted `noinline`, so
 // the C fast path would not inline into it. Their failures come back here.
 
 /// The record functions of record.c, in the order of its N3O_FN_* constants.
@@ -167,7 +167,7 @@ public func cSummaryObserve(_ handle: OpaquePointer?, _ value: Double) -> Int32 
 public func cCounterAddLabels(_ family: OpaquePointer?, _ values: LabelValues, _ count: Int, _ value: Double) -> Int32 {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
     let fn: StaticString = "n3obs_counter_add_labels"
-    guard value >= 0, value < .infinity else {
+    guard n3o_counter_accepts(value) != 0 else {
         return badValue(fn, value, counterRule)
     }
     var status = N3OBS_OK

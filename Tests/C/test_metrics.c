@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 
+#include <float.h>
 #include <time.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -154,6 +155,41 @@ static void test_counters(void)
         n3obs_metric_opts lo = mopts("n3t_le_counter", "", NULL, le, 1);
         CHECK_OK(n3obs_counter_new(&lc, &lo), "counter with a label named le");
     }
+}
+
+/* One rule decides which amounts a counter takes (n3o_counter_accepts): the bound fast
+ * path, its slow path and the by-labels path give the same status for every edge value,
+ * and what they take is counted in full. */
+static void test_counter_rule(void)
+{
+    static const char *const key[] = {"k"};
+    static const char *const one[] = {"v"};
+    const double two63 = 9223372036854775808.0;
+    const struct { double v; int ok; const char *what; } cases[] = {
+        {0.0, 1, "0"}, {-0.0, 1, "-0.0"}, {4.9e-324, 1, "the smallest subnormal"},
+        {0.5, 1, "0.5"}, {3, 1, "3"}, {two63 - 1024, 1, "the largest double below 2^63"},
+        {two63, 1, "2^63"}, {DBL_MAX, 1, "DBL_MAX"},
+        {-4.9e-324, 0, "-4.9e-324"}, {-1, 0, "-1"}, {-DBL_MAX, 0, "-DBL_MAX"},
+        {INFINITY, 0, "+Inf"}, {-INFINITY, 0, "-Inf"}, {NAN, 0, "NaN"},
+    };
+    n3obs_metric_opts o = mopts("n3t_rule_total", "Counter rule.", NULL, NULL, 0);
+    n3obs_metric_opts ol = mopts("n3t_rule_labels_total", "Counter rule.", NULL, key, 1);
+    n3obs_counter *c = NULL, *cl = NULL;
+    n3obs_counter_series *s = NULL;
+    size_t i;
+    CHECK_OK(n3obs_counter_new(&c, &o), "counter_new n3t_rule_total");
+    CHECK_OK(n3obs_counter_bind(&s, c, NULL, 0), "counter_bind n3t_rule_total");
+    CHECK_OK(n3obs_counter_new(&cl, &ol), "counter_new n3t_rule_labels_total");
+    for (i = 0; i < ARRAY_LEN(cases); i++) {
+        int want = cases[i].ok ? N3OBS_OK : N3OBS_E_INVALID_VALUE;
+        CHECK_ST(n3obs_counter_add(s, cases[i].v), want, "counter_add %s", cases[i].what);
+        CHECK_ST(n3obs_counter_add_labels(cl, one, 1, cases[i].v), want, "counter_add_labels %s",
+                 cases[i].what);
+    }
+    /* The same amounts in the same order: the same sum, to the bit. */
+    CHECK_DBL(read_value("n3t_rule", NULL, 0), read_value("n3t_rule_labels", one, 1),
+              "the bound and the by-labels series counted the same amounts");
+    CHECK(read_value("n3t_rule", NULL, 0) >= DBL_MAX, "DBL_MAX was counted");
 }
 
 static void test_gauges(void)
@@ -634,6 +670,7 @@ int main(void)
     cfg.flags = N3OBS_INIT_IGNORE_ENV;
     CHECK_OK(n3obs_init(&cfg), "n3obs_init");
     test_counters();
+    test_counter_rule();
     test_gauges();
     test_histograms();
     test_summaries();

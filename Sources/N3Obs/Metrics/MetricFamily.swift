@@ -34,9 +34,6 @@ public final class MetricFamily: @unchecked Sendable {
     /// another type is detected before it is used.
     public let handle: UnsafeMutablePointer<n3o_family_handle>
 
-    /// Family handles carry their type's series tag with this bit flipped.
-    public static let familyTagBit: UInt32 = 0x0001_0000
-
     init(shape: MetricShape, cardinalityLimit: Int,
          overflowCounterBinder: @escaping @Sendable (String) -> UnsafeMutablePointer<n3o_counter_cell>?) {
         self.shape = shape
@@ -58,7 +55,7 @@ public final class MetricFamily: @unchecked Sendable {
         cBounds.initialize(repeating: .infinity, count: padded)
         for (i, bound) in shape.buckets.enumerated() { cBounds[i] = bound }
         handle = .allocate(capacity: 1)
-        handle.initialize(to: n3o_family_handle(tag: shape.type.tag ^ Self.familyTagBit, flags: 0, family: nil))
+        handle.initialize(to: n3o_family_handle(tag: shape.type.tag ^ N3O_TAG_FAMILY_BIT, flags: 0, family: nil))
         handle.pointee.family = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -73,7 +70,7 @@ public final class MetricFamily: @unchecked Sendable {
     @inline(__always)
     public static func unmanaged(handle: UnsafeRawPointer, type: MetricType) -> Unmanaged<MetricFamily>? {
         let header = handle.assumingMemoryBound(to: n3o_family_handle.self)
-        guard header.pointee.tag == type.tag ^ familyTagBit, let family = header.pointee.family else { return nil }
+        guard header.pointee.tag == type.tag ^ N3O_TAG_FAMILY_BIT, let family = header.pointee.family else { return nil }
         return Unmanaged<MetricFamily>.fromOpaque(family)
     }
 
@@ -169,7 +166,7 @@ public final class MetricFamily: @unchecked Sendable {
         }
         let record = base.assumingMemoryBound(to: SeriesRecord.self)
         record.initialize(to: SeriesRecord(
-            hash: key.hash, family: Unmanaged.passUnretained(self), createdUnixNano: n3o_realtime_ns(),
+            hash: key.hash, family: self, createdUnixNano: n3o_realtime_ns(),
             labelBytesCount: UInt32(key.totalBytes), isOverflow: isOverflow))
         key.copy(into: SeriesRecord.labelBytes(of: record, cellSize: cellSize))
         initializeCell(SeriesRecord.cell(of: record), sketch: sketch)
@@ -177,14 +174,7 @@ public final class MetricFamily: @unchecked Sendable {
     }
 
     private static func cellSize(for shape: MetricShape) -> Int {
-        let bytes = switch shape.type {
-        case .counter: MemoryLayout<n3o_counter_cell>.stride
-        case .gauge: MemoryLayout<n3o_gauge_cell>.stride
-        case .histogram: MemoryLayout<n3o_histogram_cell>.stride + (shape.buckets.count + 1) * 8
-        case .summary: MemoryLayout<n3o_summary_cell>.stride
-        case .info: MemoryLayout<n3o_cell_header>.stride
-        }
-        return round8(bytes)
+        n3o_cell_size(shape.type.tag, UInt32(shape.buckets.count))
     }
 
     private func initializeCell(_ cell: UnsafeMutableRawPointer, sketch: WindowedQuantileSketch?) {
@@ -201,8 +191,7 @@ public final class MetricFamily: @unchecked Sendable {
             h.pointee.owner = N3O_UNCLAIMED
             h.pointee.bound_count = UInt32(shape.buckets.count)
             h.pointee.bounds = UnsafePointer(cBounds)
-            h.pointee.counts = (cell + MemoryLayout<n3o_histogram_cell>.stride)
-                .assumingMemoryBound(to: UInt64.self)
+            h.pointee.counts = n3o_histogram_inline_counts(h)
         case .summary:
             // Retained here and never released: the series lives as long as the process.
             cell.assumingMemoryBound(to: n3o_summary_cell.self).pointee.sketch =
@@ -211,6 +200,4 @@ public final class MetricFamily: @unchecked Sendable {
             break
         }
     }
-
-    private static func round8(_ n: Int) -> Int { (n + 7) & ~7 }
 }

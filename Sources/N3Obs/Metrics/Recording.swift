@@ -5,7 +5,7 @@ import CN3ObsShims
 /// floating-point sums) with no lock or allocation; the checked C fast paths live in
 /// n3o_shims.h (`n3o_record_*`).
 public enum Recording {
-    /// Adds to a counter; `value` is finite and non-negative.
+    /// Adds to a counter; `value` passes `n3o_counter_accepts`.
     @inlinable @inline(__always)
     public static func counterAdd(_ cell: UnsafeMutableRawPointer, _ value: Double) {
         n3o_counter_add(cell.assumingMemoryBound(to: n3o_counter_cell.self), value)
@@ -60,7 +60,7 @@ public enum Recording {
 @_cdecl("n3o_count_overflow")
 func countOverflow(_ cell: UnsafeMutableRawPointer?) {
     guard let cell else { return }
-    let family = SeriesRecord.of(cell: cell).pointee.family.takeUnretainedValue()
+    let family = SeriesRecord.of(cell: cell).pointee.owner.takeUnretainedValue()
     guard let counter = family.overflowCounter else { return }
     n3o_counter_add_whole(counter, 1)
 }

@@ -6,18 +6,26 @@ import N3ObsSupport
 ///
 ///     [SeriesRecord][cell][label bytes: each value NUL-terminated, back to back]
 ///
-/// A C handle points at the cell; the record sits just before it and the label bytes just
-/// after it (the family knows the cell's size), so nothing needs a stored pointer. That
-/// keeps a three-label counter series near 100 bytes.
+/// The layout is C's (n3o_series_record, n3o_cell_size in n3o_cells.h, which asserts it):
+/// a C handle points at the cell, the record sits just before it and the label bytes just
+/// after it, so nothing needs a stored pointer.
 @usableFromInline
-struct SeriesRecord {
-    var hash: UInt64
-    var family: Unmanaged<MetricFamily>
-    var createdUnixNano: Int64
-    var labelBytesCount: UInt32
-    var isOverflow: Bool
+typealias SeriesRecord = n3o_series_record
 
-    @usableFromInline static let stride = 32
+extension SeriesRecord {
+    /// From the record to its cell: the record's size.
+    @usableFromInline static var stride: Int { MemoryLayout<n3o_series_record>.stride }
+
+    init(hash: UInt64, family: MetricFamily, createdUnixNano: Int64, labelBytesCount: UInt32, isOverflow: Bool) {
+        self.init(hash: hash, family: Unmanaged.passUnretained(family).toOpaque(),
+                  created_unix_nano: createdUnixNano, label_bytes_count: labelBytesCount,
+                  is_overflow: isOverflow ? 1 : 0)
+    }
+
+    var isOverflow: Bool { is_overflow != 0 }
+    var createdUnixNano: Int64 { created_unix_nano }
+    /// The family that owns the series (unretained: families are never freed).
+    var owner: Unmanaged<MetricFamily> { Unmanaged.fromOpaque(family!) }
 
     /// The record that owns a cell.
     @inlinable
@@ -156,7 +164,7 @@ struct LabelKey {
     /// the record's label bytes are as many as the caller's values with their NULs, and
     /// value i is compared with the bytes at the sum of the earlier values' sizes.
     func matches(_ record: UnsafePointer<SeriesRecord>, cellSize: Int) -> Bool {
-        guard record.pointee.hash == hash, Int(record.pointee.labelBytesCount) == totalBytes else { return false }
+        guard record.pointee.hash == hash, Int(record.pointee.label_bytes_count) == totalBytes else { return false }
         guard let values else { return count == 0 }
         let stored = UnsafeRawPointer(SeriesRecord.labelBytes(of: record, cellSize: cellSize))
         var offset = 0
