@@ -41,7 +41,8 @@ N3OBS_PLUGIN_PATH=$lib timeout 60 "$bin" "$lib" "$out" "$port" <"$out/stdin" >"$
 pid=$!
 exec 3>"$out/stdin" # the program's standard input: a line tells it to shut down
 for _ in $(seq 1 200); do grep -qx ready "$out/program.log" && break; sleep 0.05; done
-curl -s --max-time 10 "http://127.0.0.1:$port/metrics" >"$out/scrape.txt"
+python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
+    "http://127.0.0.1:$port/metrics" >"$out/scrape.txt" 2>&1
 echo shutdown >&3
 exec 3>&-
 wait "$pid"
