@@ -8,7 +8,7 @@ LIB := $(BUILD)/libn3obs.so
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude
 LDLIBS_N3OBS := -L$(BUILD) -ln3obs -Wl,-rpath,$(abspath $(BUILD)) -lm -pthread
 
-.PHONY: all build deps plugins demo install test test-fuzz fuzz test-docs test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition bench-delivery clean
+.PHONY: all build deps plugins demo install test test-fuzz fuzz test-docs test-swift test-swift-host test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-w3c python-install bench bench-deps bench-otlp bench-python bench-exposition bench-delivery clean
 
 all: build
 
@@ -64,7 +64,7 @@ test-examples: plugins python-install $(DEMO_OUT)/worker .build/demo/demo .build
 	@mkdir -p .build/demo
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L $< $(LDLIBS_N3OBS) -o $@
 
-test: test-swift test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs test-w3c test-fuzz
+test: test-swift test-swift-host test-c test-cli test-install test-ops test-otlp test-python test-prometheus test-examples test-docs test-w3c test-fuzz
 
 # libFuzzer targets (Tests/fuzz): the trace-context parser, metric and label names, label
 # values, span attributes, against a libn3obs.so instrumented in its own scratch path
@@ -79,6 +79,10 @@ fuzz:
 
 test-swift: deps
 	$(SWIFT) test
+
+# A Swift program on the N3Obs product alone (examples/swift-host) runs the shipped plugins.
+test-swift-host: build
+	bash Tests/swift-host/run.sh
 
 test-c: build plugins
 	bash Tests/C/run.sh

@@ -73,6 +73,12 @@ void n3o_gate_enter(void) {
     if (gate_depth == 1) gate_run_child_hook(); /* not from inside the hook itself */
 }
 
+int n3o_gate_enter_if_outside(void) {
+    if (gate_depth > 0) return 0;
+    n3o_gate_enter();
+    return 1;
+}
+
 void n3o_gate_leave(void) {
     if (gate_depth == 0 || --gate_depth > 0) return;
     atomic_fetch_sub(&gate_inside, 1);

@@ -7,6 +7,10 @@ import Glibc
 ///
 /// Its lifecycle is a one-way state machine, uninitialized → running → shut down, kept in a
 /// word the hot path reads with one load.
+///
+/// The methods that wait or call plugins (start, loadExporter, forceFlush, shutdown) enter
+/// the fork gate themselves (`ForkGate.entry`), so a Swift program that uses the core alone
+/// keeps the gate's rules as the C API's callers do.
 public final class N3ObsSDK: @unchecked Sendable {
     public static let shared = N3ObsSDK()
 
@@ -20,8 +24,6 @@ public final class N3ObsSDK: @unchecked Sendable {
     /// What loadExporter loaded, to load again in a forked child.
     private var loadedExporters: [(path: String, configJSON: String)] = []
     private var shuttingDown = false
-    /// The host table plugins get; set by the C layer (or a tool) before loading any.
-    nonisolated(unsafe) public var pluginHost: UnsafePointer<n3obs_host>?
 
     public enum State: UInt32, Sendable {
         case uninitialized = 0
@@ -33,11 +35,23 @@ public final class N3ObsSDK: @unchecked Sendable {
     @inline(__always)
     public var state: State { State(rawValue: n3o_sdk_state()) ?? .shutDown }
 
-    /// Starts the SDK once; later calls return without changing anything.
-    /// - Throws: `.config` for an invalid setting, `.shutDown` after `shutdown`.
+    /// Starts the SDK once and loads the exporters the configuration names (`exporters`,
+    /// else N3OBS_EXPORTERS, then `exporterPlugins`); later calls return without changing
+    /// anything.
+    /// - Throws: `.config` for an invalid setting, `.shutDown` after `shutdown`; and, as
+    ///   n3obs_init does, the first exporter that could not be loaded: the SDK then runs
+    ///   without it (`state` is `.running`), and the others are loaded.
     /// - Returns: true if this call started it.
     @discardableResult
     public func start(_ configuration: Configuration) throws(N3ObsError) -> Bool {
+        try ForkGate.entry { () throws(N3ObsError) -> Bool in
+            guard try startOnce(configuration) else { return false }
+            if let failure = loadConfiguredExporters() { throw failure }
+            return true
+        }
+    }
+
+    private func startOnce(_ configuration: Configuration) throws(N3ObsError) -> Bool {
         try lock.withLock { () throws(N3ObsError) -> Bool in
             switch state {
             case .running: return false
@@ -77,6 +91,10 @@ public final class N3ObsSDK: @unchecked Sendable {
     /// - Returns: false if exporters did not finish in time (what they missed is counted).
     @discardableResult
     public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
+        try ForkGate.entry { () throws(N3ObsError) -> Bool in try shutdownInsideGate(timeoutMilliseconds) }
+    }
+
+    private func shutdownInsideGate(_ timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
         let pipeline = try lock.withLock { () throws(N3ObsError) -> ExportPipeline? in
             switch state {
             case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
@@ -159,23 +177,28 @@ public final class N3ObsSDK: @unchecked Sendable {
         }
     }
 
-    /// Loads an exporter plugin and starts sending it data.
+    /// Loads an exporter plugin (a name or a path, see `ExporterPlugin`), starts it with its
+    /// JSON configuration and starts sending it data.
     /// - Returns: the plugin's name.
     @discardableResult
     public func loadExporter(_ nameOrPath: String, configJSON: String = "{}") throws(N3ObsError) -> String {
+        try ForkGate.entry { () throws(N3ObsError) -> String in try loadExporterInsideGate(nameOrPath, configJSON) }
+    }
+
+    private func loadExporterInsideGate(_ nameOrPath: String, _ configJSON: String) throws(N3ObsError) -> String {
         try requireRunning()
-        guard let host = pluginHost else {
-            throw N3ObsError(.notInitialized, "no plugin host table: load exporters through libn3obs.so")
-        }
-        guard let settings, let tracer = lock.withLock({ _tracer }), let registry = lock.withLock({ _registry }) else {
+        guard let settings, let (tracer, registry, health) = lock.withLock({ () -> (Tracer, Registry, HealthRegistry)? in
+            guard let _tracer, let _registry, let _health else { return nil }
+            return (_tracer, _registry, _health)
+        }) else {
             throw N3ObsError(.notInitialized, "n3obs_init has not been called")
         }
         let path = try PluginLoader.resolve(nameOrPath, folders: PluginLoader.searchFolders())
-        let plugin = try PluginLoader.load(path: path, configJSON: configJSON, host: host,
+        let plugin = try PluginLoader.load(path: path, configJSON: configJSON, host: PluginHost.table,
                                            allowInsecure: settings.export.allowInsecurePlugins)
         let pipeline = lock.withLock { () -> ExportPipeline in
             if let existing = _pipeline { return existing }
-            let created = ExportPipeline(tracer: tracer, registry: registry, host: host,
+            let created = ExportPipeline(tracer: tracer, registry: registry, health: health,
                                          metricIntervalMilliseconds: settings.export.metricExportIntervalMilliseconds)
             _pipeline = created
             _health?.pipeline.setProvider { created.stats() }
@@ -187,18 +210,19 @@ public final class N3ObsSDK: @unchecked Sendable {
         return plugin.name
     }
 
-    /// Loads what the settings name (N3OBS_EXPORTERS). One that fails is logged and skipped,
-    /// so that instrumentation never stops a program from starting, and the first failure
-    /// is returned for n3obs_init to report: a named exporter that is missing is a
-    /// mistake the caller must be able to see, not only a log line.
-    public func loadConfiguredExporters() -> N3ObsError? {
+    /// Loads what the settings name. One that fails is logged and skipped, so that
+    /// instrumentation never stops a program from starting, and the first failure is
+    /// returned for start to report: a named exporter that is missing is a mistake the
+    /// caller must be able to see, not only a log line.
+    private func loadConfiguredExporters() -> N3ObsError? {
         var first: N3ObsError?
-        for name in settings?.export.exporters ?? [] {
+        for exporter in settings?.export.exporters ?? [] {
             do throws(N3ObsError) {
-                try loadExporter(name)
+                try loadExporter(exporter.nameOrPath, configJSON: exporter.configJSON)
             } catch {
                 SDKLog.log(.error, "exporters", "\(error.message) (\(error.status.summary))")
-                first = first ?? N3ObsError(error.status, "exporter '\(name)' was not loaded: \(error.message); n3obs is running without it")
+                first = first ?? N3ObsError(error.status, "exporter '\(exporter.nameOrPath)' was not loaded: "
+                                            + "\(error.message); n3obs is running without it")
             }
         }
         return first
@@ -206,8 +230,10 @@ public final class N3ObsSDK: @unchecked Sendable {
 
     /// Delivers every span ended so far to every exporter and asks them to flush.
     public func forceFlush(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
-        try requireRunning()
-        return lock.withLock { _pipeline }?.forceFlush(timeoutMilliseconds: timeoutMilliseconds) ?? true
+        try ForkGate.entry { () throws(N3ObsError) -> Bool in
+            try requireRunning()
+            return lock.withLock { _pipeline }?.forceFlush(timeoutMilliseconds: timeoutMilliseconds) ?? true
+        }
     }
 
     /// The exporter pipeline, once an exporter is loaded.

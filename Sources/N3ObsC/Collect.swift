@@ -1,28 +1,17 @@
 import CN3Obs
 import CN3ObsShims
-import Glibc
 import N3Obs
 
+// The same functions plugins get in their host table (N3Obs' HostFunctions).
+
 @_cdecl("n3obs_metrics_collect")
-public func cMetricsCollect(_ out: UnsafeMutablePointer<UnsafeMutablePointer<n3obs_metrics_snapshot>?>?) -> Int32 {
+public func cMetricsCollect(_ out: HostFunctions.SnapshotOut) -> Int32 {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
-    let fn: StaticString = "n3obs_metrics_collect"
-    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
-    out.pointee = nil
-    do throws(N3ObsError) {
-        let registry = try N3ObsSDK.shared.runningRegistry()
-        guard let snapshot = SnapshotBuilder.collect(registry) else {
-            return fail(fn, .noMemory, "no memory for a metrics snapshot")
-        }
-        out.pointee = snapshot
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
-    }
+    return HostFunctions.collectMetrics(out)
 }
 
 @_cdecl("n3obs_metrics_snapshot_free")
 public func cMetricsSnapshotFree(_ snapshot: UnsafeMutablePointer<n3obs_metrics_snapshot>?) {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
-    free(snapshot)
+    HostFunctions.metricsSnapshotFree(snapshot)
 }

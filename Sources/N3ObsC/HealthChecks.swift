@@ -90,40 +90,22 @@ public func cHealthUnregister(_ name: UnsafePointer<CChar>?) -> Int32 {
     }
 }
 
-public typealias ReportOut = UnsafeMutablePointer<UnsafeMutablePointer<n3obs_health_report>?>?
-
-/// Makes a report with `make` and hands it over as a C struct: the common body of the run
-/// functions. `make` returning nil means "no report" (*out stays NULL, N3OBS_OK).
-private func deliver(_ fn: StaticString, _ out: ReportOut,
-                     _ make: (HealthRegistry) throws(N3ObsError) -> HealthReport?) -> Int32 {
-    guard let out else { return fail(fn, .invalidArgument, "out is NULL") }
-    out.pointee = nil
-    do throws(N3ObsError) {
-        guard let report = try make(try N3ObsSDK.shared.runningHealth()) else { return N3OBS_OK }
-        guard let c = ReportCStruct.make(report) else { return fail(fn, .noMemory, "no memory for a health report") }
-        out.pointee = c
-        return N3OBS_OK
-    } catch {
-        return fail(fn, error)
-    }
-}
-
 @_cdecl("n3obs_health_run")
-public func cHealthRun(_ out: ReportOut) -> Int32 {
+public func cHealthRun(_ out: HostFunctions.ReportOut) -> Int32 {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
-    return deliver("n3obs_health_run", out) { $0.runAll() }
+    return HostFunctions.healthRun(out)
 }
 
 @_cdecl("n3obs_health_run_check")
-public func cHealthRunCheck(_ out: ReportOut, _ name: UnsafePointer<CChar>?) -> Int32 {
+public func cHealthRunCheck(_ out: HostFunctions.ReportOut, _ name: UnsafePointer<CChar>?) -> Int32 {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
-    return deliver("n3obs_health_run_check", out) { health throws(N3ObsError) in
+    return HostFunctions.deliverReport("n3obs_health_run_check", out) { health throws(N3ObsError) in
         try health.run(checkNamed: try CString.read(name, what: "name", limit: Limits.maxNameLength))
     }
 }
 
 @_cdecl("n3obs_health_last_report")
-public func cHealthLastReport(_ out: ReportOut) -> Int32 {
+public func cHealthLastReport(_ out: HostFunctions.ReportOut) -> Int32 {
     n3o_gate_enter(); defer { n3o_gate_leave() } // fork waits while SDK code runs
-    return deliver("n3obs_health_last_report", out) { $0.lastReport() }
+    return HostFunctions.healthLastReport(out)
 }

@@ -65,10 +65,7 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
         configuration.registerCatalog = c.flags & N3OBS_INIT_NO_CATALOG == 0
     }
     do throws(N3ObsError) {
-        if try N3ObsSDK.shared.start(configuration) {
-            N3ObsSDK.shared.pluginHost = pluginHostTable
-            if let failure = N3ObsSDK.shared.loadConfiguredExporters() { return fail(fn, failure) }
-        }
+        try N3ObsSDK.shared.start(configuration)
         return N3OBS_OK
     } catch {
         return fail(fn, error)

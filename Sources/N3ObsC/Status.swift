@@ -5,11 +5,7 @@ import N3Obs
 /// Records the message for `n3obs_error_last` and returns the status code.
 @inline(never)
 func fail(_ function: StaticString, _ error: N3ObsError) -> Int32 {
-    var message = "\(function): \(error.message)"
-    message.withUTF8 { bytes in
-        bytes.withMemoryRebound(to: CChar.self) { n3o_error_set($0.baseAddress, $0.count) }
-    }
-    return error.status.rawValue
+    error.cStatus(function)
 }
 
 @inline(never)

@@ -125,6 +125,10 @@ void n3o_register_atfork_child(void (*child)(void));
 void n3o_gate_enter(void);
 /** The calling thread stops running SDK code (or steps out to wait or call a callback). */
 void n3o_gate_leave(void);
+/** Enters only if the calling thread is not inside yet, and returns 1 if it did (then it
+ *  must call n3o_gate_leave): for the core's Swift entry points, which C API entries and
+ *  SDK threads call from inside. Nesting there would keep a wait below from stepping out. */
+int n3o_gate_enter_if_outside(void);
 /** Enters again after a condition wait, with `held` locked: if a fork is under way the
  *  mutex is released while waiting for it, so that the gate never waits with it held. */
 void n3o_gate_reenter_holding(pthread_mutex_t *held);

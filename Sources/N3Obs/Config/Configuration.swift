@@ -15,6 +15,9 @@ public struct Configuration: Sendable, Equatable {
     public var readEnvironment = true
     /// Exporters to load at init (else N3OBS_EXPORTERS), comma-separated names or paths.
     public var exporters: String?
+    /// Exporters to load at init with their JSON configuration, after those of `exporters`
+    /// (what n3obs_exporter_load does from C).
+    public var exporterPlugins: [ExporterPlugin] = []
     /// Metrics push period (else OTEL_METRIC_EXPORT_INTERVAL).
     public var metricExportIntervalMilliseconds: Int?
     /// Whether SIGTERM and SIGINT flush before the process ends (else N3OBS_FLUSH_ON_SIGNALS).

@@ -1,8 +1,9 @@
 /// Settings of the export pipeline: which exporters load at init and how often metrics are
 /// pushed. Resolved like the rest: caller, then environment, then default.
 public struct ExportSettings: Sendable, Equatable {
-    /// Exporter names or paths loaded at init (N3OBS_EXPORTERS, comma-separated).
-    public var exporters: [String] = []
+    /// Exporters loaded at init: N3OBS_EXPORTERS' names (configured "{}"), then the
+    /// configuration's `exporterPlugins`.
+    public var exporters: [ExporterPlugin] = []
     /// OTEL_METRIC_EXPORT_INTERVAL, default 60000 ms.
     public var metricExportIntervalMilliseconds = 60_000
     /// N3OBS_PLUGIN_ALLOW_INSECURE=1 loads plugins other users may write.
@@ -13,13 +14,26 @@ public struct ExportSettings: Sendable, Equatable {
     public init() {}
 }
 
+/// An exporter plugin to load: a name (libn3obs_<name>.so in N3OBS_PLUGIN_PATH, then beside
+/// the SDK) or a path, and the plugin's configuration as a JSON object text.
+public struct ExporterPlugin: Sendable, Equatable {
+    public var nameOrPath: String
+    public var configJSON: String
+
+    public init(_ nameOrPath: String, configJSON: String = "{}") {
+        self.nameOrPath = nameOrPath
+        self.configJSON = configJSON
+    }
+}
+
 extension Configuration {
     func resolveExport(into resolved: inout Resolved, _ env: (String) -> String?) throws(N3ObsError) {
         var settings = ExportSettings()
         if let list = exporters ?? env("N3OBS_EXPORTERS") {
             settings.exporters = list.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-                .filter { $0 != "none" }
+                .filter { $0 != "none" }.map { ExporterPlugin($0) }
         }
+        settings.exporters += exporterPlugins
         if let interval = metricExportIntervalMilliseconds {
             guard interval > 0 else { throw N3ObsError(.config, "metric export interval must be positive") }
             settings.metricExportIntervalMilliseconds = interval

@@ -33,6 +33,16 @@ public enum ForkGate {
     static let waitHooks = MonotonicCondition.WaitHooks(beforeWait: n3o_gate_leave,
                                                         afterWait: { n3o_gate_reenter_holding($0) })
 
+    /// Runs a public entry point of the core inside the gate, as a C API entry runs: a Swift
+    /// caller enters here, while a caller already inside (a C API entry, an SDK thread) stays
+    /// at its depth, so that a wait below still steps out of the gate.
+    @inline(__always)
+    public static func entry<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        let entered = n3o_gate_enter_if_outside() != 0
+        defer { if entered { n3o_gate_leave() } }
+        return try body()
+    }
+
     /// Runs code that is not the SDK's (a callback) outside the gate.
     @inline(__always)
     public static func outside<T>(_ body: () throws -> T) rethrows -> T {

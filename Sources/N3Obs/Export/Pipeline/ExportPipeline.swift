@@ -13,7 +13,9 @@ import N3ObsSupport
 /// for an exporter and a plugin that hangs only loses its own data.
 public final class ExportPipeline: @unchecked Sendable {
     private let tracer: Tracer
-    private let host: UnsafePointer<n3obs_host>
+    /// What metrics and health are read from: the core's own, with no host table between.
+    private let registry: Registry
+    private let health: HealthRegistry
     private let metrics: PipelineMetrics
     private let batch: BatchSettings
     private let metricIntervalNanos: UInt64
@@ -27,9 +29,10 @@ public final class ExportPipeline: @unchecked Sendable {
     private var nextMetricsAt: UInt64 = 0
     private var queueDropsSeen: UInt64 = 0
 
-    init(tracer: Tracer, registry: Registry, host: UnsafePointer<n3obs_host>, metricIntervalMilliseconds: Int) {
+    init(tracer: Tracer, registry: Registry, health: HealthRegistry, metricIntervalMilliseconds: Int) {
         self.tracer = tracer
-        self.host = host
+        self.registry = registry
+        self.health = health
         self.batch = tracer.batch
         self.metrics = PipelineMetrics(registry: registry)
         self.metricIntervalNanos = UInt64(max(1, metricIntervalMilliseconds)) * 1_000_000
@@ -37,7 +40,7 @@ public final class ExportPipeline: @unchecked Sendable {
 
     /// Starts an exporter: its worker thread now, the coordinator with the first one.
     func add(_ plugin: PluginLoader.Loaded) throws(N3ObsError) {
-        let worker = ExporterWorker(plugin: plugin, host: host, metrics: metrics,
+        let worker = ExporterWorker(plugin: plugin, registry: registry, health: health, metrics: metrics,
                                     exportTimeoutMilliseconds: batch.exportTimeoutMilliseconds)
         if let failure = worker.start() {
             plugin.table.pointee.free?(plugin.table.pointee.state)
@@ -224,7 +227,7 @@ public final class ExportPipeline: @unchecked Sendable {
         }
         guard due else { return }
         // One snapshot for every push exporter of this interval.
-        let snapshot = ws.contains(where: \.wantsMetrics) ? SharedSnapshot(host: host) : nil
+        let snapshot = ws.contains(where: \.wantsMetrics) ? SharedSnapshot(registry) : nil
         for w in ws {
             if w.wantsMetrics, let snapshot { w.offer(.metrics(snapshot)) }
             if w.wantsHealth { w.offer(.health) }

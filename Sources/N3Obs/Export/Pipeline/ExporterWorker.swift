@@ -16,17 +16,14 @@ final class SharedSpanBatch: @unchecked Sendable {
 /// one is done.
 final class SharedSnapshot: @unchecked Sendable {
     let snapshot: UnsafeMutablePointer<n3obs_metrics_snapshot>
-    private let host: UnsafePointer<n3obs_host>
 
-    /// Collects one through the host table; nil if it could not.
-    init?(host: UnsafePointer<n3obs_host>) {
-        var out: UnsafeMutablePointer<n3obs_metrics_snapshot>?
-        guard let collect = host.pointee.collect_metrics, collect(&out) == N3OBS_OK, let out else { return nil }
-        snapshot = out
-        self.host = host
+    /// Collects the registry; nil without memory for it.
+    init?(_ registry: Registry) {
+        guard let collected = SnapshotBuilder.collect(registry) else { return nil }
+        snapshot = collected
     }
 
-    deinit { host.pointee.metrics_snapshot_free?(snapshot) }
+    deinit { free(snapshot) } // one allocation
 }
 
 /// One exporter plugin and the thread that calls it. Its callbacks run only on that thread,
@@ -48,7 +45,8 @@ final class ExporterWorker: @unchecked Sendable {
 
     let plugin: PluginLoader.Loaded
     var name: String { plugin.name }
-    private let host: UnsafePointer<n3obs_host>
+    private let registry: Registry
+    private let health: HealthRegistry
     private let metrics: PipelineMetrics
     private let exportTimeoutNanos: UInt64
     private let sync = MonotonicCondition.sdk()
@@ -68,10 +66,11 @@ final class ExporterWorker: @unchecked Sendable {
     private var failuresInARow = 0
     var consecutiveFailures: Int { sync.withLock { failuresInARow } }
 
-    init(plugin: PluginLoader.Loaded, host: UnsafePointer<n3obs_host>, metrics: PipelineMetrics,
+    init(plugin: PluginLoader.Loaded, registry: Registry, health: HealthRegistry, metrics: PipelineMetrics,
          exportTimeoutMilliseconds: Int, inboxLimit: Int = 16) {
         self.plugin = plugin
-        self.host = host
+        self.registry = registry
+        self.health = health
         self.metrics = metrics
         self.exportTimeoutNanos = UInt64(max(1, exportTimeoutMilliseconds)) * 1_000_000
         self.inboxLimit = inboxLimit
@@ -193,7 +192,7 @@ final class ExporterWorker: @unchecked Sendable {
                     sync.broadcast()
                 }
             case .stop(let deadline):
-                if wantsMetrics, let last = SharedSnapshot(host: host) { exportMetrics(last) }
+                if wantsMetrics, let last = SharedSnapshot(registry) { exportMetrics(last) }
                 if wantsHealth { exportHealth() }
                 let state = plugin.table.pointee.state
                 var delivered = true
@@ -281,12 +280,10 @@ final class ExporterWorker: @unchecked Sendable {
     }
 
     private func exportHealth() {
-        guard let export = plugin.table.pointee.export_health, let last = host.pointee.health_last_report else { return }
-        var report: UnsafeMutablePointer<n3obs_health_report>?
+        guard let export = plugin.table.pointee.export_health else { return }
         // The last report if there is one, else a fresh run.
-        if last(&report) != N3OBS_OK || report == nil { _ = host.pointee.health_run?(&report) }
-        guard let report else { return }
-        defer { host.pointee.health_report_free?(report) }
+        guard let report = ReportCStruct.make(health.lastReport() ?? health.runAll()) else { return }
+        defer { ReportCStruct.free(report) }
         let state = plugin.table.pointee.state
         deliver(signal: "health", items: 0) { export(state, report) }
     }
