@@ -122,6 +122,10 @@ N3OBS_API int n3obs_abi_version(void);
 /** A flush or shutdown did not finish within its timeout; what was not delivered is
  *  counted as dropped. */
 #define N3OBS_E_TIMEOUT (-20)
+/** The lowest code above: every status lies in N3OBS_E_LAST..N3OBS_OK. It moves with the
+ *  list, which is the one list: the Swift core, n3obs_errstr and the Python binding's
+ *  exceptions are checked against it by tests (StatusListTests.swift, test_status_list.py). */
+#define N3OBS_E_LAST N3OBS_E_TIMEOUT
 
 #define N3OBS_MAX_NAME_LEN 255
 #define N3OBS_MAX_LABEL_VALUE_LEN 4096
