@@ -1,4 +1,5 @@
 import Glibc
+import N3ObsSupport
 
 /// The SDK's settings. Each field is resolved in this order: what the caller set, then the
 /// environment variable named beside it, then the default.
@@ -87,13 +88,7 @@ public struct Configuration: Sendable, Equatable {
     }
 }
 
-/// Reads the process environment without Foundation.
-public enum Environment {
-    @Sendable public static func get(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
-
+extension Environment {
     /// One key of an OTEL_RESOURCE_ATTRIBUTES list (`key=value,key2=value2`, values
     /// percent-encoded as the specification says).
     static func resourceAttribute(_ key: String, in list: String?) -> String? {
