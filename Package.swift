@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
         .testTarget(name: "N3ObsPrometheusPluginTests",
                     dependencies: ["N3ObsPrometheusPlugin", "N3ObsPrometheus", "N3ObsPluginKit"]),
-        .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "CN3Obs"]),
+        .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "N3ObsSupport", "CN3Obs"]),
         // What every Swift exporter plugin needs. Only the C headers: a plugin must not
         // carry a second copy of the SDK, everything it needs comes in the host table.
         .target(name: "N3ObsPluginKit", dependencies: ["CN3Obs", "N3ObsSupport"]),
