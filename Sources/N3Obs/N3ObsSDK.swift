@@ -38,13 +38,15 @@ public final class N3ObsSDK: @unchecked Sendable {
     /// - Returns: true if this call started it.
     @discardableResult
     public func start(_ configuration: Configuration) throws(N3ObsError) -> Bool {
-        try lock.withLock { () throws(N3ObsError) -> Bool in
+        try SDKLog.refuseInSink()
+        return try lock.withLock { () throws(N3ObsError) -> Bool in
             switch state {
             case .running: return false
             case .shutDown: throw N3ObsError(.shutDown, "n3obs was shut down; it cannot start again in this process")
             case .uninitialized: break
             }
             let settings = try configuration.resolved()
+            SDKLog.install(configuration.logSink)
             let registry = Registry(cardinalityLimit: settings.cardinalityLimit)
             if settings.registerCatalog {
                 do throws(N3ObsError) {
@@ -77,6 +79,7 @@ public final class N3ObsSDK: @unchecked Sendable {
     /// - Returns: false if exporters did not finish in time (what they missed is counted).
     @discardableResult
     public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
+        try SDKLog.refuseInSink()
         let pipeline = try lock.withLock { () throws(N3ObsError) -> ExportPipeline? in
             switch state {
             case .uninitialized: throw N3ObsError(.notInitialized, "n3obs_init has not been called")
@@ -206,6 +209,7 @@ public final class N3ObsSDK: @unchecked Sendable {
 
     /// Delivers every span ended so far to every exporter and asks them to flush.
     public func forceFlush(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
+        try SDKLog.refuseInSink()
         try requireRunning()
         return lock.withLock { _pipeline }?.forceFlush(timeoutMilliseconds: timeoutMilliseconds) ?? true
     }

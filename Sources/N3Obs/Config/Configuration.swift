@@ -36,6 +36,9 @@ public struct Configuration: Sendable, Equatable {
     /// `telemetry.sdk.language` of the resource: the language of the code that starts the
     /// SDK. The C API sets "c", the Python binding "python"; Swift callers keep "swift".
     public var sdkLanguage = "swift"
+    /// Where the SDK's and the plugins' log lines go (nil: fd 2); installed when the SDK
+    /// starts, kept for the rest of the process. N3OBS_LOG_LEVEL still filters them.
+    public var logSink: SDKLog.Sink?
 
     public init() {}
 
