@@ -69,14 +69,17 @@ public enum SDKLog {
     public static func log(_ level: Level, _ source: String, _ message: String) {
         guard level <= threshold else { return }
         // A line logged by the sink's own n3obs calls goes to fd 2 rather than back into it.
-        if !isInSink, let sink = lock.withLock({ sink }) {
-            pthread_setspecific(inSinkKey, UnsafeRawPointer(bitPattern: 1))
-            defer { pthread_setspecific(inSinkKey, nil) }
-            // Entered first so that stepping out is right on threads the gate never saw
-            // (a plugin's own threads) as on the SDK's.
+        if !isInSink {
+            // Inside the gate to read the sink (a fork never finds its lock held), entered
+            // here so that stepping out is right on threads the gate never saw (a plugin's
+            // own) as on the SDK's.
             n3o_gate_enter(); defer { n3o_gate_leave() }
-            ForkGate.outside { sink.write(level, source, message) }
-            return
+            if let sink = lock.withLock({ sink }) {
+                pthread_setspecific(inSinkKey, UnsafeRawPointer(bitPattern: 1))
+                defer { pthread_setspecific(inSinkKey, nil) }
+                ForkGate.outside { sink.write(level, source, message) }
+                return
+            }
         }
         let line = "n3obs \(level.name) [\(source)]: \(message)\n"
         line.withCString { p in _ = write(2, p, strlen(p)) } // one write: lines never interleave
