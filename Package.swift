@@ -95,16 +95,17 @@ let package = Package(
         .testTarget(name: "N3ObsPrometheusTests", dependencies: ["N3ObsPrometheus", "N3Obs"]),
         .testTarget(name: "N3ObsPrometheusPluginTests",
                     dependencies: ["N3ObsPrometheusPlugin", "N3ObsPrometheus", "N3ObsPluginKit"]),
-        .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "CN3Obs"]),
+        .testTarget(name: "N3ObsPluginKitTests", dependencies: ["N3ObsPluginKit", "N3ObsSupport", "CN3Obs"]),
         // What every Swift exporter plugin needs. Only the C headers: a plugin must not
         // carry a second copy of the SDK, everything it needs comes in the host table.
         .target(name: "N3ObsPluginKit", dependencies: ["CN3Obs", "N3ObsSupport"]),
         // What both the SDK and the plugins use, which a plugin cannot take from the SDK
-        // (it does not link it): UTF-8 validation and a condition on the monotonic clock.
+        // (it does not link it): the environment, JSON escaping, UTF-8 validation, threads,
+        // backoff and a condition on the monotonic clock.
         .target(name: "N3ObsSupport"),
         .target(
             name: "N3ObsStdout",
-            dependencies: ["N3ObsPluginKit", "CN3Obs"],
+            dependencies: ["N3ObsPluginKit", "N3ObsSupport", "CN3Obs"],
             exclude: ["n3obs_stdout.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(stdoutVersionScript)"])]
         ),

@@ -122,6 +122,10 @@ N3OBS_API int n3obs_abi_version(void);
 /** A flush or shutdown did not finish within its timeout; what was not delivered is
  *  counted as dropped. */
 #define N3OBS_E_TIMEOUT (-20)
+/** The lowest code above: every status lies in N3OBS_E_LAST..N3OBS_OK. It moves with the
+ *  list, which is the one list: the Swift core, n3obs_errstr and the Python binding's
+ *  exceptions are checked against it by tests (StatusListTests.swift, test_status_list.py). */
+#define N3OBS_E_LAST N3OBS_E_TIMEOUT
 
 #define N3OBS_MAX_NAME_LEN 255
 #define N3OBS_MAX_LABEL_VALUE_LEN 4096
@@ -145,6 +149,31 @@ N3OBS_API const char *n3obs_errstr(int status);
 /* ------------------------------------------------------------------------------------ */
 /* Lifecycle                                                                              */
 /* ------------------------------------------------------------------------------------ */
+
+/* Levels of the SDK's log: N3OBS_LOG_LEVEL ("error", "warn" (default), "info", "debug")
+ * keeps the lines at or above it. */
+#define N3OBS_LOG_ERROR 1
+#define N3OBS_LOG_WARN 2
+#define N3OBS_LOG_INFO 3
+#define N3OBS_LOG_DEBUG 4
+
+/**
+ * A log sink (n3obs_config.log_sink): one call per line of n3obs's log, level one of
+ * N3OBS_LOG_*, component what wrote it ("pipeline", "exporters", "health", a plugin's name
+ * such as "otlp"), message the text without a trailing newline. Both strings are UTF-8 and
+ * valid only during the call: copy what you keep.
+ *
+ * Threads: it is called on whichever thread logs, often one of n3obs's own threads, and
+ * from several at once; at process exit too (the exit flush, and threads still ending
+ * after n3obs_shutdown), so the function and user_data must stay valid until the process
+ * ends. It runs outside n3obs's fork gate, so fork() may happen meanwhile.
+ *
+ * It must not call n3obs: it may run while n3obs holds a lock, so a call back can block.
+ * n3obs_init, n3obs_shutdown and n3obs_force_flush, which wait for n3obs's threads,
+ * detect it and return N3OBS_E_MISUSE; a line n3obs logs while the sink runs on that
+ * thread goes to fd 2 instead of back into the sink.
+ */
+typedef void (*n3obs_log_sink)(int level, const char *component, const char *message, void *user_data);
 
 /**
  * Configuration for n3obs_init. Start from N3OBS_CONFIG_INIT so that fields added in
@@ -263,6 +292,13 @@ typedef struct n3obs_config {
      *  the previous handlers back (where n3obs's is still installed) and ends the thread. */
     uint32_t flush_on_signals;
     uint32_t reserved_exit;
+    /* ---- log (from ABI 1, release 0.6) ---- */
+    /** Receives every line of n3obs's own log and of its plugins' (host->log) at or above
+     *  N3OBS_LOG_LEVEL, instead of fd 2 (sqlite's SQLITE_CONFIG_LOG is the model). NULL:
+     *  one line each on fd 2, "n3obs <level> [<component>]: <message>". See n3obs_log_sink. */
+    n3obs_log_sink log_sink;
+    /** Passed to log_sink as it is; must be NULL when log_sink is. */
+    void *log_user_data;
 } n3obs_config;
 
 /** Do not read any environment variable. */
@@ -274,7 +310,7 @@ typedef struct n3obs_config {
     { (uint32_t)sizeof(n3obs_config), 0, NULL, NULL, 0, 0,                              \
       /* tracing */ NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,                                 \
       /* health */ 0, 0, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, \
-      /* exporters */ NULL, 0, 0, /* resource */ NULL, /* exit */ 0, 0 }
+      /* exporters */ NULL, 0, 0, /* resource */ NULL, /* exit */ 0, 0, /* log */ NULL, NULL }
 
 /**
  * Starts the SDK. The first successful call configures it from config (or, when config is

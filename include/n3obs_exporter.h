@@ -58,11 +58,7 @@ typedef enum n3obs_export_result {
  *  as a scrape endpoint); gets no pushes for metrics. */
 #define N3OBS_EXPORTER_CAP_PULL 0x8u
 
-/* Levels of host->log. */
-#define N3OBS_LOG_ERROR 1
-#define N3OBS_LOG_WARN 2
-#define N3OBS_LOG_INFO 3
-#define N3OBS_LOG_DEBUG 4
+/* Levels of host->log: N3OBS_LOG_* of n3obs.h. */
 
 /** What the host offers a plugin. Valid from the entry point's call until the process
  *  exits; every function is thread-safe. */
@@ -81,7 +77,7 @@ typedef struct n3obs_host {
     /** n3obs_health_report_json and n3obs_health_json_free. */
     int (*health_report_json)(char **out, const n3obs_health_report *report);
     void (*health_json_free)(char *json);
-    /** Writes a line to the SDK's log (stderr unless configured otherwise). */
+    /** Writes a line to the SDK's log: n3obs_config.log_sink, else fd 2. */
     void (*log)(int level, const char *plugin_name, const char *message);
     /** Counts items a plugin dropped on its own (a full buffer, a rejected batch):
      *  n3obs_export_dropped_total{exporter,signal,reason}. signal is "spans", "metrics" or

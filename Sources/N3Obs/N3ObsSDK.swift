@@ -44,7 +44,8 @@ public final class N3ObsSDK: @unchecked Sendable {
     /// - Returns: true if this call started it.
     @discardableResult
     public func start(_ configuration: Configuration) throws(N3ObsError) -> Bool {
-        try ForkGate.entry { () throws(N3ObsError) -> Bool in
+        try SDKLog.refuseInSink()
+        return try ForkGate.entry { () throws(N3ObsError) -> Bool in
             guard try startOnce(configuration) else { return false }
             if let failure = loadConfiguredExporters() { throw failure }
             return true
@@ -59,6 +60,7 @@ public final class N3ObsSDK: @unchecked Sendable {
             case .uninitialized: break
             }
             let settings = try configuration.resolved()
+            SDKLog.install(configuration.logSink)
             let registry = Registry(cardinalityLimit: settings.cardinalityLimit)
             if settings.registerCatalog {
                 do throws(N3ObsError) {
@@ -91,7 +93,8 @@ public final class N3ObsSDK: @unchecked Sendable {
     /// - Returns: false if exporters did not finish in time (what they missed is counted).
     @discardableResult
     public func shutdown(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
-        try ForkGate.entry { () throws(N3ObsError) -> Bool in try shutdownInsideGate(timeoutMilliseconds) }
+        try SDKLog.refuseInSink()
+        return try ForkGate.entry { () throws(N3ObsError) -> Bool in try shutdownInsideGate(timeoutMilliseconds) }
     }
 
     private func shutdownInsideGate(_ timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
@@ -230,7 +233,8 @@ public final class N3ObsSDK: @unchecked Sendable {
 
     /// Delivers every span ended so far to every exporter and asks them to flush.
     public func forceFlush(timeoutMilliseconds: UInt32) throws(N3ObsError) -> Bool {
-        try ForkGate.entry { () throws(N3ObsError) -> Bool in
+        try SDKLog.refuseInSink()
+        return try ForkGate.entry { () throws(N3ObsError) -> Bool in
             try requireRunning()
             return lock.withLock { _pipeline }?.forceFlush(timeoutMilliseconds: timeoutMilliseconds) ?? true
         }

@@ -57,6 +57,9 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
                 default: throw N3ObsError(.config, "config->flush_on_signals \(c.flush_on_signals) must be 0 (env), 1 (on) or 2 (off)")
                 }
             }
+            if callerSize >= MemoryLayout<n3obs_config>.offset(of: \.log_user_data)! + MemoryLayout<UnsafeRawPointer>.size {
+                configuration.logSink = try logSink(c.log_sink, c.log_user_data)
+            }
         } catch {
             return fail(fn, N3ObsError(.config, error.message))
         }
@@ -69,6 +72,20 @@ public func cInit(_ config: UnsafePointer<n3obs_config>?) -> Int32 {
         return N3OBS_OK
     } catch {
         return fail(fn, error)
+    }
+}
+
+/// The caller's log function as the core's sink: the strings live for the call only.
+private func logSink(_ function: n3obs_log_sink?, _ userData: UnsafeMutableRawPointer?) throws(N3ObsError) -> SDKLog.Sink? {
+    guard let function else {
+        guard userData == nil else { throw N3ObsError(.config, "config->log_user_data is set but config->log_sink is NULL") }
+        return nil
+    }
+    let data = UInt(bitPattern: userData) // a plain number: the closure must be Sendable
+    return SDKLog.Sink { level, component, message in
+        component.withCString { c in
+            message.withCString { m in function(level.rawValue, c, m, UnsafeMutableRawPointer(bitPattern: data)) }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import CN3Obs
 import CN3ObsShims
 import Glibc
 import N3Obs
@@ -38,7 +39,8 @@ public func cErrstr(_ status: Int32) -> UnsafePointer<CChar> {
 /// C strings that must outlive every call: made once, never freed.
 enum StaticCString {
     nonisolated(unsafe) static let unknown: UnsafePointer<CChar> = make("unknown status")
-    nonisolated(unsafe) static let summaries: [UnsafePointer<CChar>] = (0...20).map { i in
+    /// One per status of the header, N3OBS_OK down to N3OBS_E_LAST.
+    nonisolated(unsafe) static let summaries: [UnsafePointer<CChar>] = (0...Int(-N3OBS_E_LAST)).map { i in
         make(N3ObsStatus(rawValue: Int32(-i))?.summary ?? "unknown status")
     }
     nonisolated(unsafe) static let version: UnsafePointer<CChar> = make(N3ObsVersion.string)

@@ -69,30 +69,13 @@ public func cSpanRecordException(_ span: OpaquePointer?, _ type: UnsafePointer<C
     var status = N3OBS_OK
     guard let unmanaged = runningTracer(fn, &status) else { return status }
     return unmanaged._withUnsafeGuaranteedRef { tracer in
-        guard type != nil || message != nil else {
-            return fail(fn, .invalidArgument, "type and message are both NULL")
-        }
         do throws(N3ObsError) {
-            var list: [PreparedAttribute] = []
-            if let type { list.append(try .string(key: ExceptionKeys.type, type)) }
-            if let message { list.append(try .string(key: ExceptionKeys.message, message)) }
-            if let stacktrace { list.append(try .string(key: ExceptionKeys.stacktrace, stacktrace)) }
-            try list.withUnsafeBufferPointer { (l) throws(N3ObsError) in
-                try tracer.addEvent(handleBits(span), name: UnsafeRawBufferPointer(start: ExceptionKeys.event, count: 9), time: 0, l)
-            }
+            try tracer.recordException(handleBits(span), type: type, message: message, stacktrace: stacktrace)
             return N3OBS_OK
         } catch {
             return fail(fn, error)
         }
     }
-}
-
-/// OpenTelemetry's exception event and attribute names, as C strings made once.
-enum ExceptionKeys {
-    nonisolated(unsafe) static let event: UnsafePointer<CChar> = UnsafePointer(strdup("exception")!)
-    nonisolated(unsafe) static let type: UnsafePointer<CChar> = UnsafePointer(strdup("exception.type")!)
-    nonisolated(unsafe) static let message: UnsafePointer<CChar> = UnsafePointer(strdup("exception.message")!)
-    nonisolated(unsafe) static let stacktrace: UnsafePointer<CChar> = UnsafePointer(strdup("exception.stacktrace")!)
 }
 
 @_cdecl("n3obs_span_update_name")

@@ -1,4 +1,5 @@
 import N3ObsPluginKit
+import N3ObsSupport
 
 /// The pieces of OTLP/JSON written straight into a byte buffer: no String is built on the
 /// encoding path except for the rare double that is not a whole number.
@@ -57,26 +58,10 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// A C string as a JSON string: runs of plain ASCII are copied at once, only what needs
-    /// escaping (or checking as UTF-8) goes through JSONEscape.
+    /// A C string as a JSON string (JSONEscape copies runs of plain ASCII at once).
     @inline(__always)
     mutating func quotedFast(_ s: CStringRef) {
-        let u = s.utf8
-        append(0x22)
-        var i = 0
-        let n = u.count
-        while i < n {
-            let b = u[i]
-            if b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5c { break }
-            i += 1
-        }
-        if i == n {
-            append(contentsOf: u)
-        } else {
-            if i > 0 { append(contentsOf: UnsafeBufferPointer(rebasing: u[0..<i])) }
-            JSONEscape.append(UnsafeBufferPointer(rebasing: u[i..<n]), to: &self)
-        }
-        append(0x22)
+        JSONEscape.appendQuoted(s.utf8, to: &self)
     }
 
     /// An AnyValue; false (and nothing written) for a type this plugin does not know.

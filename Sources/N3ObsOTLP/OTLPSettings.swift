@@ -1,4 +1,5 @@
 import N3ObsPluginKit
+import N3ObsSupport
 
 /// The OTLP plugin's configuration. A key of the JSON config wins over its environment
 /// variable, which wins over the default; a per-signal variable wins over the generic one
@@ -41,7 +42,7 @@ struct OTLPSettings {
             host.warn("ignoring unknown config keys: \(unknown.joined(separator: ", ")) " +
                       "(known: \(Self.keys.sorted().joined(separator: ", ")))")
         }
-        file = try config.string("file") ?? Environment.get("N3OBS_OTLP_FILE")
+        file = try config.string("file") ?? Environment.nonEmpty("N3OBS_OTLP_FILE")
         fileMaxBytes = try Self.int(config, "file_max_bytes", "N3OBS_OTLP_FILE_MAX_BYTES", fileMaxBytes, min: 0)
         fileKeep = try Self.int(config, "file_keep", "N3OBS_OTLP_FILE_KEEP", fileKeep, min: 0)
         bufferMaxBytes = try Self.int(config, "buffer_max_bytes", "N3OBS_OTLP_BUFFER_MAX_BYTES", bufferMaxBytes, min: 0)
@@ -53,16 +54,16 @@ struct OTLPSettings {
         // HTTP is on unless only a file was asked for: an explicit "http", any endpoint
         // setting, or no file at all turns it on.
         let configEndpoint = try config.string("endpoint")
-        let tracesEndpoint = try config.string("traces_endpoint") ?? Environment.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-        let metricsEndpoint = try config.string("metrics_endpoint") ?? Environment.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
-        let base = configEndpoint ?? Environment.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        let tracesEndpoint = try config.string("traces_endpoint") ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        let metricsEndpoint = try config.string("metrics_endpoint") ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
+        let base = configEndpoint ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_ENDPOINT")
         let anyEndpoint = base != nil || tracesEndpoint != nil || metricsEndpoint != nil
         let http = try config.bool("http") ?? (file == nil || anyEndpoint)
         if let f = file, f.isEmpty { throw PluginError("file is empty: give a path, or leave it out") }
         guard http || file != nil else {
             throw PluginError("nothing to export to: \"http\" is false and no \"file\" (N3OBS_OTLP_FILE) is given")
         }
-        if let p = Environment.get("OTEL_EXPORTER_OTLP_PROTOCOL"), p != "http/json" {
+        if let p = Environment.nonEmpty("OTEL_EXPORTER_OTLP_PROTOCOL"), p != "http/json" {
             host.warn("OTEL_EXPORTER_OTLP_PROTOCOL=\(p) is not supported; sending http/json")
         }
         guard http else { return }
@@ -76,19 +77,19 @@ struct OTLPSettings {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw PluginError("\(signal) endpoint \"\(url)\" is not an http:// or https:// URL")
             }
-            let headerText = Environment.get("OTEL_EXPORTER_OTLP_\(upper)_HEADERS") ?? Environment.get("OTEL_EXPORTER_OTLP_HEADERS")
+            let headerText = Environment.nonEmpty("OTEL_EXPORTER_OTLP_\(upper)_HEADERS") ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_HEADERS")
             var headers: [(String, String)]
             if let h = configHeaders { headers = h } else { headers = try Self.parseHeaders(headerText ?? "") }
             var timeout = 10_000
             if let t = configTimeout {
                 timeout = t
-            } else if let t = Environment.get("OTEL_EXPORTER_OTLP_\(upper)_TIMEOUT") ?? Environment.get("OTEL_EXPORTER_OTLP_TIMEOUT") {
+            } else if let t = Environment.nonEmpty("OTEL_EXPORTER_OTLP_\(upper)_TIMEOUT") ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_TIMEOUT") {
                 guard let v = Int(t), v >= 0 else { throw PluginError("OTEL_EXPORTER_OTLP_TIMEOUT \"\(t)\" is not a whole number of milliseconds") }
                 timeout = v
             }
             if timeout == 0 { timeout = 10_000 }
-            let compression = configCompression ?? Environment.get("OTEL_EXPORTER_OTLP_\(upper)_COMPRESSION")
-                ?? Environment.get("OTEL_EXPORTER_OTLP_COMPRESSION") ?? "none"
+            let compression = configCompression ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_\(upper)_COMPRESSION")
+                ?? Environment.nonEmpty("OTEL_EXPORTER_OTLP_COMPRESSION") ?? "none"
             guard compression == "gzip" || compression == "none" else {
                 throw PluginError("compression \"\(compression)\" is not \"gzip\" or \"none\"")
             }
@@ -102,7 +103,7 @@ struct OTLPSettings {
         var value = fallback
         if let v = try config.int(key) {
             value = v
-        } else if let e = Environment.get(env) {
+        } else if let e = Environment.nonEmpty(env) {
             guard let v = Int(e) else { throw PluginError("\(env) \"\(e)\" is not a whole number") }
             value = v
         }

@@ -90,11 +90,3 @@ public struct PluginConfig {
         try typed(key, "an array") { if case let .array(a) = $0 { return a } else { return nil } }
     }
 }
-
-/// Environment variables as plugins read them: unset and empty are the same.
-public enum Environment {
-    public static func get(_ name: String) -> String? {
-        guard let p = getenv(name), p.pointee != 0 else { return nil }
-        return String(cString: p)
-    }
-}

@@ -1,3 +1,5 @@
+import N3ObsSupport
+
 /// Appending text to a byte buffer: output is built as bytes and written with one write(2),
 /// so nothing goes through String interpolation on the export path.
 extension Array where Element == UInt8 {

@@ -1,4 +1,5 @@
 import N3ObsPluginKit
+import N3ObsSupport
 
 /// The Prometheus plugin's configuration. A key of the JSON config wins over its
 /// environment variable, which wins over the default.
@@ -47,16 +48,16 @@ struct PrometheusSettings: Sendable {
             pluginHost.warn("ignoring unknown config keys: \(unknown.joined(separator: ", ")) "
                 + "(known: \(Self.keys.sorted().joined(separator: ", ")))")
         }
-        if let listen = try config.string("listen") ?? Environment.get("N3OBS_PROMETHEUS_ADDR") {
+        if let listen = try config.string("listen") ?? Environment.nonEmpty("N3OBS_PROMETHEUS_ADDR") {
             (host, port) = try Self.parseListen(listen)
         }
-        if let p = try config.string("prefix") ?? Environment.get("N3OBS_PROMETHEUS_PREFIX") {
+        if let p = try config.string("prefix") ?? Environment.nonEmpty("N3OBS_PROMETHEUS_PREFIX") {
             guard Self.isValidPrefix(p) else {
                 throw PluginError("prefix \"\(p)\" is not the start of a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, not \"__\")")
             }
             prefix = p
         }
-        let token = try config.string("bearer_token") ?? Environment.get("N3OBS_PROMETHEUS_BEARER_TOKEN")
+        let token = try config.string("bearer_token") ?? Environment.nonEmpty("N3OBS_PROMETHEUS_BEARER_TOKEN")
         var user: String?, password: String?
         if let basic = try config.object("basic_auth") {
             user = try basic.string("username")
@@ -65,8 +66,8 @@ struct PrometheusSettings: Sendable {
                 throw PluginError("basic_auth needs both \"username\" and \"password\"")
             }
         } else {
-            user = Environment.get("N3OBS_PROMETHEUS_BASIC_AUTH_USERNAME")
-            password = Environment.get("N3OBS_PROMETHEUS_BASIC_AUTH_PASSWORD")
+            user = Environment.nonEmpty("N3OBS_PROMETHEUS_BASIC_AUTH_USERNAME")
+            password = Environment.nonEmpty("N3OBS_PROMETHEUS_BASIC_AUTH_PASSWORD")
             if (user == nil) != (password == nil) {
                 throw PluginError("N3OBS_PROMETHEUS_BASIC_AUTH_USERNAME and _PASSWORD go together")
             }
@@ -101,7 +102,7 @@ struct PrometheusSettings: Sendable {
 
     private static func int(_ config: PluginConfig, _ key: String, env name: String) throws(PluginError) -> Int? {
         if let i = try config.int(key) { return i }
-        guard let s = Environment.get(name) else { return nil }
+        guard let s = Environment.nonEmpty(name) else { return nil }
         guard let i = Int(s) else { throw PluginError("\(name)=\(s) is not a whole number") }
         return i
     }

@@ -1,4 +1,5 @@
 import N3ObsPluginKit
+import N3ObsSupport
 
 /// The stdout plugin's configuration: a key of the JSON config wins over its environment
 /// variable, which wins over the default.
@@ -23,13 +24,13 @@ struct StdoutSettings {
         if !unknown.isEmpty {
             host.warn("ignoring unknown config keys: \(unknown.joined(separator: ", ")) (known: format, output)")
         }
-        if let f = try config.string("format") ?? Environment.get("N3OBS_STDOUT_FORMAT") {
+        if let f = try config.string("format") ?? Environment.nonEmpty("N3OBS_STDOUT_FORMAT") {
             guard let parsed = Format(rawValue: f.lowercased()) else {
                 throw PluginError("format \"\(f)\" is not \"text\" or \"json\"")
             }
             format = parsed
         }
-        if let o = try config.string("output") ?? Environment.get("N3OBS_STDOUT_OUTPUT") {
+        if let o = try config.string("output") ?? Environment.nonEmpty("N3OBS_STDOUT_OUTPUT") {
             output = o
         }
     }

@@ -1,5 +1,6 @@
 import CN3Obs
 import N3ObsPluginKit
+import N3ObsSupport
 
 /// The human-readable form. A span:
 ///

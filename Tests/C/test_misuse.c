@@ -99,6 +99,16 @@ int main(void)
     REFUSED(n3obs_shutdown(10), "shutdown before init");
     REFUSED(n3obs_force_flush(10), "force_flush before init");
 
+    {
+        /* user_data without a sink: a config mistake, said so, and the SDK stays down. */
+        n3obs_config cfg = N3OBS_CONFIG_INIT;
+        int data = 0;
+        cfg.log_user_data = &data;
+        CHECK_ST(n3obs_init(&cfg), N3OBS_E_CONFIG, "config->log_user_data without log_sink is N3OBS_E_CONFIG");
+        CHECK_MSG("log_sink", "the message names the field");
+        CHECK(n3obs_is_running() == 0, "and n3obs did not start");
+    }
+
     CHECK_OK(n3obs_init(NULL), "init");
     o.name = "misuse_guard_total";
     CHECK_OK(n3obs_counter_new(&guard, &o), "guard counter");

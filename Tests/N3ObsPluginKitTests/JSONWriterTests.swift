@@ -1,5 +1,6 @@
 import Testing
 @testable import N3ObsPluginKit
+import N3ObsSupport
 
 private func text(_ w: JSONWriter) -> String { String(decoding: w.bytes, as: UTF8.self) }
 

@@ -1,4 +1,5 @@
 import Glibc
+import N3ObsSupport
 
 /// The SDK's settings. Each field is resolved in this order: what the caller set, then the
 /// environment variable named beside it, then the default.
@@ -38,6 +39,9 @@ public struct Configuration: Sendable, Equatable {
     /// `telemetry.sdk.language` of the resource: the language of the code that starts the
     /// SDK. The C API sets "c", the Python binding "python"; Swift callers keep "swift".
     public var sdkLanguage = "swift"
+    /// Where the SDK's and the plugins' log lines go (nil: fd 2); installed when the SDK
+    /// starts, kept for the rest of the process. N3OBS_LOG_LEVEL still filters them.
+    public var logSink: SDKLog.Sink?
 
     public init() {}
 
@@ -90,13 +94,7 @@ public struct Configuration: Sendable, Equatable {
     }
 }
 
-/// Reads the process environment without Foundation.
-public enum Environment {
-    @Sendable public static func get(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
-
+extension Environment {
     /// One key of an OTEL_RESOURCE_ATTRIBUTES list (`key=value,key2=value2`, values
     /// percent-encoded as the specification says).
     static func resourceAttribute(_ key: String, in list: String?) -> String? {

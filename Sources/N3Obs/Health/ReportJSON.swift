@@ -1,4 +1,5 @@
 import Glibc
+import N3ObsSupport
 
 /// The report as JSON for `/healthz`, `n3obsctl health` and people: the overall status
 /// first (what a load balancer reads), counts per status, then every check in name order.
@@ -23,26 +24,8 @@ public enum ReportJSON {
         return out
     }
 
-    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
-                // U+2028/9 are valid JSON but break JavaScript that evals it.
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (RFC 8259), by the escaper the plugins use too.
+    static func quote(_ s: String) -> String { JSONEscape.quoted(s) }
 
     /// Milliseconds with three decimals (microsecond resolution).
     static func millis(_ nanos: Int64) -> String {

@@ -1,5 +1,6 @@
-/// The status codes of the C API (`N3OBS_E_*` in n3obs.h); the list only grows.
-public enum N3ObsStatus: Int32, Sendable {
+/// The status codes of the C API. include/n3obs.h is the one list (`N3OBS_E_*`, down to
+/// `N3OBS_E_LAST`); Tests/N3ObsTests/StatusListTests.swift fails when this enum differs.
+public enum N3ObsStatus: Int32, Sendable, CaseIterable {
     case ok = 0
     case invalidArgument = -1
     case invalidName = -2

@@ -68,8 +68,15 @@ static n3obs_export_result force_flush(void *p, uint32_t timeout_ms) {
     return N3OBS_EXPORT_SUCCESS;
 }
 
+#ifdef VARIANT_LOGGING
+static const n3obs_host *logging_host; /* its shutdown logs too: a line at exit */
+#endif
+
 static void shutdown_plugin(void *p, uint32_t timeout_ms) {
     (void)timeout_ms;
+#ifdef VARIANT_LOGGING
+    logging_host->log(N3OBS_LOG_WARN, "logging", "the plugin shuts down");
+#endif
     save(p, 1);
 }
 
@@ -121,6 +128,10 @@ int n3obs_exporter_init(const n3obs_host *host, const char *config_json, n3obs_e
     table.name = "sleepy";
 #elif defined(VARIANT_RETRY)
     table.name = "retry";
+#elif defined(VARIANT_LOGGING)
+    table.name = "logging";
+    logging_host = host;
+    host->log(N3OBS_LOG_WARN, "logging", "a line from the plugin");
 #elif defined(VARIANT_NEW_ABI)
     table.version = N3OBS_EXPORTER_ABI_VERSION + 1;
 #elif defined(VARIANT_OLD_ABI)

@@ -34,17 +34,20 @@ def library_dir() -> Path:
     return Path(os.environ.get("N3OBS_LIBRARY_DIR") or REPO / ".build" / "release").resolve()
 
 
-# Health check callbacks call back into Python on the SDK's threads.
+# Health check callbacks and the log sink (_log_sink.c) call back into Python on the
+# SDK's threads.
 CALLBACKS = """
 extern "Python" int _n3obs_py_health(void *user_data, char *detail, size_t detail_capacity);
 extern "Python" void _n3obs_py_health_free(void *user_data);
+extern "Python" void _n3obs_py_log(int level, const char *component, const char *message);
+void n3py_log_sink(int level, const char *component, const char *message, void *user_data);
 """
 
 ffibuilder = FFI()
 ffibuilder.cdef((HERE / "_cdef.h").read_text() + CALLBACKS)
 ffibuilder.set_source(
     "n3obs._native",
-    '#include "n3obs.h"\n',
+    '#include "n3obs.h"\n' + (HERE / "_log_sink.c").read_text(),
     include_dirs=[str(include_dir())],
     library_dirs=[str(library_dir())],
     libraries=["n3obs"],

@@ -127,6 +127,7 @@ class NoMemoryError(Error, MemoryError):
     """N3OBS_E_NO_MEMORY"""
 
 
+# One entry per N3OBS_E_* of n3obs.h: tests/test_status_list.py fails when they differ.
 _BY_STATUS: Dict[int, Type[Error]] = {
     lib.N3OBS_E_INVALID_ARGUMENT: InvalidArgumentError,
     lib.N3OBS_E_INVALID_NAME: InvalidNameError,

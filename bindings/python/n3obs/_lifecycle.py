@@ -9,6 +9,7 @@ import os
 import threading
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ._log import SINK as _LOG_SINK
 from ._core import Error, ShutdownError, check, encode, ffi, lib
 
 _log = logging.getLogger("n3obs")
@@ -75,6 +76,8 @@ def init(
     a handler installed before init (Python's own SIGINT handler, which raises
     KeyboardInterrupt) still runs, while the spans are flushed beside it. os._exit() and
     SIGKILL skip every handler: what was not exported yet is lost.
+    The library's own log lines (and its plugins') go to the ``logging`` logger ``n3obs``
+    (see n3obs._log); N3OBS_LOG_LEVEL still chooses which are sent.
     """
     global _atexit_registered, _implicit
     cfg = ffi.new("n3obs_config *")
@@ -104,6 +107,7 @@ def init(
     cfg.bsp_export_timeout_ms = _ms(export_timeout, "export_timeout")
     cfg.metric_export_interval_ms = _ms(metric_export_interval, "metric_export_interval")
     cfg.health_monitor_interval_ms = _ms(health_monitor_interval, "health_monitor_interval")
+    cfg.log_sink = _LOG_SINK  # the library's log goes to the "n3obs" logger
     if flush_on_signals is not None:
         cfg.flush_on_signals = 1 if flush_on_signals else 2
     if health_builtins is False:

@@ -1,6 +1,7 @@
 import CN3Obs
 import CN3ObsShims
 import Glibc
+import N3ObsSupport
 
 /// Finds, checks and starts exporter plugins. Every failure has its own status and a
 /// message that names the file, so a wrong N3OBS_EXPORTERS entry is easy to fix.

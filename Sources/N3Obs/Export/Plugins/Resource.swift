@@ -1,5 +1,6 @@
 import CN3Obs
 import Glibc
+import N3ObsSupport
 
 /// The resource every exporter describes this process with, as OpenTelemetry's SDKs build
 /// it: service.name first, then OTEL_RESOURCE_ATTRIBUTES (whose service.name loses to
