@@ -1,17 +1,38 @@
 /*
  * Fixed loops for instruction counts under callgrind (not timed):
- *   spans   1,500 sampled spans: start, one int attribute, end (fits the default queue)
- *   labels  10,000 n3obs_counter_add_labels with 3 label values
- * valgrind --tool=callgrind --callgrind-out-file=cg.out .build/bench/callgrind_paths spans
- * callgrind_annotate --inclusive=yes cg.out | grep -E 'n3obs_span_end|n3obs_counter_add_labels'
+ *   spans      1,500 sampled spans: start, one int attribute, end (fits the default queue)
+ *   sampled    1,500 sampled spans as spans_bench's: start, a string and an int attribute, end
+ *   unsampled  1,500 spans as spans_bench's: start + end under a current unsampled parent
+ *   off        1,500 root spans with OTEL_TRACES_SAMPLER=always_off: start, 2 attributes, end
+ *   drain      1,500 sampled spans as `sampled`, then one n3obs_spans_drain + batch free
+ *   labels     10,000 n3obs_counter_add_labels with 3 label values
+ * valgrind --tool=callgrind --callgrind-out-file=cg.out .build/bench/callgrind_paths sampled
+ * callgrind_annotate --inclusive=yes cg.out | grep -E 'n3obs_span_|n3obs_spans_drain|n3obs_counter_add_labels'
+ * (instructions per call: the inclusive count over the calls, 1,500 or 10,000; for `off`
+ * run it as OTEL_TRACES_SAMPLER=always_off valgrind ...).
  */
 #include <n3obs.h>
 #include <string.h>
 
+static void spans(int attributes, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        n3obs_span *s;
+        n3obs_span_start(&s, "GET /items", NULL);
+        if (attributes == 2)
+            n3obs_span_set_attribute_string(s, "http.request.method", "GET");
+        if (attributes >= 1)
+            n3obs_span_set_attribute_int(s, "http.response.status_code", 200);
+        n3obs_span_end(s, 0);
+    }
+}
+
 int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "spans";
     int i;
     if (n3obs_init(NULL) != N3OBS_OK) return 1;
-    if (argc > 1 && strcmp(argv[1], "labels") == 0) {
+    if (strcmp(mode, "labels") == 0) {
         const char *names[] = {"method", "route", "code"};
         const char *values[] = {"GET", "/", "200"};
         n3obs_metric_opts o = N3OBS_METRIC_OPTS_INIT;
@@ -21,13 +42,26 @@ int main(int argc, char **argv) {
         o.label_count = 3;
         if (n3obs_counter_new(&c, &o) != N3OBS_OK) return 1;
         for (i = 0; i < 10000; i++) n3obs_counter_add_labels(c, values, 3, 1);
+    } else if (strcmp(mode, "unsampled") == 0) {
+        n3obs_span_context unsampled = N3OBS_SPAN_CONTEXT_INIT;
+        n3obs_span_opts o = N3OBS_SPAN_OPTS_INIT;
+        n3obs_span *parent;
+        n3obs_scope tok;
+        n3obs_trace_context_extract(&unsampled, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", NULL);
+        o.remote_parent = &unsampled;
+        n3obs_span_start(&parent, "unsampled request", &o);
+        n3obs_span_make_current(parent, &tok);
+        spans(0, 1500);
+        n3obs_scope_close(tok);
+        n3obs_span_end(parent, 0);
+    } else if (strcmp(mode, "off") == 0 || strcmp(mode, "sampled") == 0) {
+        spans(2, 1500);
+    } else if (strcmp(mode, "drain") == 0) {
+        n3obs_span_batch *b = NULL;
+        spans(2, 1500);
+        if (n3obs_spans_drain(&b, 0) == N3OBS_OK) n3obs_span_batch_free(b);
     } else {
-        for (i = 0; i < 1500; i++) {
-            n3obs_span *s;
-            n3obs_span_start(&s, "x", NULL);
-            n3obs_span_set_attribute_int(s, "a", i);
-            n3obs_span_end(s, 0);
-        }
+        spans(1, 1500);
     }
     return 0;
 }

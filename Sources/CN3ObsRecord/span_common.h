@@ -1,7 +1,7 @@
 /*
- * What the C span functions (span_start.c, span_attributes.c) share: finding a handle's
- * slot in SpanSlots' published table, and the quick text check that decides whether a
- * string can take the C path (ASCII needs no UTF-8 validation).
+ * What the C span functions (span_start.c, span_attributes.c, span_end.c) share: the
+ * slots, the record format, and the quick text check that decides whether a string can
+ * take the C path (ASCII needs no UTF-8 validation).
  */
 #ifndef N3O_SPAN_COMMON_H
 #define N3O_SPAN_COMMON_H
@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "n3o_shims.h"
+#include "n3o_span_record.h"
+#include "n3o_span_slots.h"
 
 static inline size_t n3o_align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
@@ -39,24 +41,6 @@ static inline size_t n3o_ascii_length(const char *s, size_t min, size_t limit) {
         }
     }
     return (acc & 0x8080808080808080ull) == 0 ? n : SIZE_MAX;
-}
-
-/* The slot at index, if its chunk exists. */
-static inline n3o_span_slot *n3o_span_slot_at(uint32_t index) {
-    void **table = n3o_load_ptr((void *const *)&n3o_span_chunk_table);
-    if (table == NULL || (index >> N3O_SPAN_CHUNK_SHIFT) >= N3O_SPAN_CHUNKS) return NULL;
-    n3o_span_slot *base = n3o_load_ptr(&table[index >> N3O_SPAN_CHUNK_SHIFT]);
-    return base == NULL ? NULL : base + (index & ((1u << N3O_SPAN_CHUNK_SHIFT) - 1));
-}
-
-/* The slot of a live handle (checked again under the slot's lock by the caller), or NULL:
- * stale, never existed, or not a handle. A handle is (generation << 32) | (index + 1),
- * the generation odd while the span lives. */
-static inline n3o_span_slot *n3o_span_live_slot(uint64_t handle) {
-    uint32_t low = (uint32_t)handle, generation = (uint32_t)(handle >> 32);
-    if (low == 0 || (generation & 1) == 0) return NULL;
-    n3o_span_slot *slot = n3o_span_slot_at(low - 1);
-    return slot != NULL && n3o_load_u32(&slot->generation) == generation ? slot : NULL;
 }
 
 #endif
