@@ -40,7 +40,7 @@ static int has_attribute(const char *record, uint32_t used, const char *key, siz
 
 /* Does the common case (see the top of the file) and returns 1, or returns 0 having changed
  * nothing. value: a string attribute's text, or NULL for a scalar. */
-static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64_t scalar, const char *value) {
+static inline __attribute__((always_inline)) int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64_t scalar, const char *value) {
     if (span == NULL || key == NULL || n3o_sdk_state() != N3O_STATE_RUNNING) return 0;
     size_t key_length = n3o_ascii_length(key, 1, N3OBS_MAX_ATTRIBUTE_KEY_LEN);
     if (key_length == SIZE_MAX) return 0;
@@ -63,7 +63,8 @@ static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64
     n3o_span_head *head = (n3o_span_head *)record;
     uint32_t count = head->attributeCount, used = head->used;
     if (count >= head->nestedAttributeLimit) goto defer;   /* dropped and counted there */
-    if (count > 0 && has_attribute(record, used, key, key_length)) goto defer;   /* replaced there */
+    uint32_t bit = n3o_key_length_bit((uint32_t)key_length);
+    if ((head->keyLengths & bit) != 0 && has_attribute(record, used, key, key_length)) goto defer;   /* replaced there */
     uint32_t key32 = (uint32_t)key_length, count32 = (uint32_t)value_length;
     uint32_t fixed = n3o_attribute_payload_at(key32);
     uint32_t size = type == N3OBS_VALUE_STRING ? n3o_align8_u32(fixed + count32 + 1) : fixed;
@@ -72,11 +73,12 @@ static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64
     char *e = record + used;
     n3o_attribute_entry_write(e, N3O_TAG_ATTRIBUTE, type, size, key, key32, count32, scalar);
     if (type == N3OBS_VALUE_STRING) {
-        memcpy(e + fixed, value, value_length);
+        n3o_copy_bytes(e + fixed, value, count32);
         e[fixed + value_length] = 0;
     }
     head->used = used + size;
     head->attributeCount = count + 1;
+    head->keyLengths |= bit;
     n3o_spin_unlock(&slot->lock);
     return 1;
 

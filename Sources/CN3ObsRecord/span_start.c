@@ -127,13 +127,19 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
 
     uint64_t trace_hi = parent.trace_hi, trace_lo = parent.trace_lo, span_id;
     if (!parent.present) {
-        do {
+        uint64_t ids[3];   /* the trace id, then the span id, as Tracer.start draws them */
+        n3o_trace_rand_n(t, ids, 3);
+        trace_hi = ids[0];
+        trace_lo = ids[1];
+        span_id = ids[2];
+        while ((trace_hi | trace_lo) == 0) {
             trace_hi = n3o_trace_rand(t);
             trace_lo = n3o_trace_rand(t);
-        } while ((trace_hi | trace_lo) == 0);
+        }
+    } else {
+        span_id = n3o_trace_rand(t);
     }
-    do span_id = n3o_trace_rand(t);
-    while (span_id == 0);
+    while (span_id == 0) span_id = n3o_trace_rand(t);
     int sampled = n3o_sample(&cfg->sampler, parent.present, parent.sampled, trace_lo);
 
     char *record = NULL;
@@ -148,7 +154,9 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
         free(record);
         return 0;
     }
-    n3o_spin_lock(&slot->lock);
+    /* No lock: while the generation is even no handle matches the slot, so nobody reads
+     * these fields before the release store that makes the span live (a caller with a
+     * stale handle that holds the lock only compares the generation). */
     slot->trace_hi = trace_hi;
     slot->trace_lo = trace_lo;
     slot->span_id = span_id;
@@ -157,7 +165,6 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
     slot->tracestate = NULL;
     uint32_t generation = slot->generation + 1;
     n3o_store_u32(&slot->generation, generation);
-    n3o_spin_unlock(&slot->lock);
 
     if (context_out != NULL) {
         n3obs_span_context v;

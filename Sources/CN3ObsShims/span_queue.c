@@ -34,7 +34,8 @@ void n3o_span_queue_reset_after_fork(n3o_span_queue *q) {
         if (n3o_load_u64(cell) + offset == 2 * pos + 1) free((void *)(uintptr_t)n3o_load_u64(cell + 1));
         n3o_store_u64(cell, 2 * (pos + q->capacity) - offset);
     }
-    n3o_store_u64(&q->bytes_out, n3o_load_u64(&q->bytes_in));
+    n3o_store_u64(&q->extra_out, n3o_load_u64(&q->extra_in));
+    n3o_store_u64(&q->spans_out, e);
     n3o_store_release_u64(&q->dequeue_pos, e);
     /* The parent's consumer may have been asleep: nobody sleeps here. */
     n3o_wakeup_cancel(&q->wakeup);

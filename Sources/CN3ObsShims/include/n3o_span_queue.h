@@ -12,7 +12,7 @@
  * memory is an empty queue: a large queue costs memory only as far as it fills.
  *
  * Bounded twice: by spans (capacity) and by the bytes of the records queued (max_bytes,
- * 0 for no byte bound), so a burst of large spans cannot take the process' memory. Every
+ * 0 for no byte bound; records are at least N3O_RECORD_BLOCK bytes), so a burst of large spans cannot take the process' memory. Every
  * wake_mask + 1-th span pokes the consumer's wakeup if it sleeps: one load on the ending
  * thread, a futex call only when the consumer is asleep.
  */
@@ -31,18 +31,23 @@ typedef struct n3o_span_queue {
     uint64_t wake_mask;
     uint64_t *cells;         /* [seq, pointer] per cell */
     uint64_t pad0[3];
-    uint64_t enqueue_pos, bytes_in;   /* the producers' */
+    uint64_t enqueue_pos;    /* the producers' */
+    uint64_t extra_in;       /* bytes past N3O_RECORD_BLOCK of the records pushed (grown ones) */
     uint64_t pad1[6];
-    uint64_t dequeue_pos, bytes_out;  /* the consumer's */
-    uint64_t pad2[6];
+    uint64_t dequeue_pos;    /* the consumer's, written on every pop */
+    uint64_t pad2[7];
+    /* Taken out, published once per batch (n3o_span_queue_released): a line of their own,
+     * so that the producers reading them on every push do not miss on every pop. */
+    uint64_t spans_out, extra_out;
+    uint64_t pad3[6];
     uint64_t dropped;
-    uint64_t pad3[7];
+    uint64_t pad4[7];
     n3o_wakeup wakeup;       /* the export coordinator sleeps on it */
-    uint32_t pad4[14];
+    uint32_t pad5[14];
 } n3o_span_queue;
 _Static_assert(offsetof(n3o_span_queue, enqueue_pos) == 64 && offsetof(n3o_span_queue, dequeue_pos) == 128 &&
-                   offsetof(n3o_span_queue, dropped) == 192 && offsetof(n3o_span_queue, wakeup) == 256 &&
-                   sizeof(n3o_span_queue) == 320,
+                   offsetof(n3o_span_queue, spans_out) == 192 && offsetof(n3o_span_queue, dropped) == 256 &&
+                   offsetof(n3o_span_queue, wakeup) == 320 && sizeof(n3o_span_queue) == 384,
                "a cache line per party");
 
 /** A queue, or NULL if memory ran out. wake_stride: spans between two pokes (rounded down
@@ -61,10 +66,20 @@ static inline uint64_t *n3o_span_queue_cell(const n3o_span_queue *q, uint64_t po
     return q->cells + 2 * index;
 }
 
-/** Bytes of the records queued now (approximate while others push). */
+/** Bytes of the records queued now (approximate while others push). A record has at
+ *  least N3O_RECORD_BLOCK bytes; only what grown ones have beyond it is added up, so a
+ *  common push pays no atomic add for the byte bound. */
 static inline uint64_t n3o_span_queue_bytes(n3o_span_queue *q) {
-    uint64_t i = n3o_load_u64(&q->bytes_in), o = n3o_load_u64(&q->bytes_out);
-    return i >= o ? i - o : 0;
+    uint64_t e = n3o_load_u64(&q->enqueue_pos), so = n3o_load_u64(&q->spans_out);
+    uint64_t i = n3o_load_u64(&q->extra_in), o = n3o_load_u64(&q->extra_out);
+    return (e >= so ? e - so : 0) * N3O_RECORD_BLOCK + (i >= o ? i - o : 0);
+}
+
+/** The consumer took `spans` records of `bytes` in all out (once per batch). */
+static inline void n3o_span_queue_released(n3o_span_queue *q, uint64_t spans, uint64_t bytes) {
+    uint64_t base = spans * N3O_RECORD_BLOCK;
+    n3o_store_u64(&q->spans_out, n3o_load_u64(&q->spans_out) + spans);
+    n3o_store_u64(&q->extra_out, n3o_load_u64(&q->extra_out) + (bytes > base ? bytes - base : 0));
 }
 
 /** Queues a record of `bytes`; 0 (and the drop counted) when the queue is full in spans
@@ -87,7 +102,7 @@ static inline int n3o_span_queue_push(n3o_span_queue *q, void *record, uint64_t 
             pos = n3o_load_u64(&q->enqueue_pos);
         }
     }
-    n3o_add_u64(&q->bytes_in, bytes);
+    if (__builtin_expect(bytes > N3O_RECORD_BLOCK, 0)) n3o_add_u64(&q->extra_in, bytes - N3O_RECORD_BLOCK);
     if (((pos + 1) & q->wake_mask) == 0) n3o_wakeup_if_sleeping(&q->wakeup);
     return 1;
 full:

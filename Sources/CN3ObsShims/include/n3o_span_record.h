@@ -35,6 +35,9 @@ typedef struct n3o_span_head {
     uint32_t used, capacity;
     /* The attribute limit of the span and of its events and links (the tracer's). */
     uint32_t nestedAttributeLimit;
+    /* Bit (length % 32) set for the key length of every span attribute added: a new key
+     * whose bit is clear needs no scan for an attribute to replace. */
+    uint32_t keyLengths;
 } n3o_span_head;
 
 /* What an entry is. */
@@ -92,7 +95,7 @@ typedef struct n3o_link_entry {
 _Static_assert(sizeof(n3o_span_head) == 112 && sizeof(n3o_span_head) % 8 == 0, "head: 8-aligned, 112 bytes");
 _Static_assert(offsetof(n3o_span_head, flags) == 56 && offsetof(n3o_span_head, attributeCount) == 60 &&
                    offsetof(n3o_span_head, nameOffset) == 84 && offsetof(n3o_span_head, used) == 96 &&
-                   offsetof(n3o_span_head, nestedAttributeLimit) == 104,
+                   offsetof(n3o_span_head, nestedAttributeLimit) == 104 && offsetof(n3o_span_head, keyLengths) == 108,
                "head layout");
 _Static_assert(sizeof(n3o_entry_header) == 8 && offsetof(n3o_entry_header, dead) == 2 &&
                    offsetof(n3o_entry_header, size) == 4,
@@ -113,6 +116,42 @@ _Static_assert(sizeof(n3o_link_entry) == 48 && offsetof(n3o_link_entry, traceHi)
 
 static inline uint32_t n3o_align8_u32(uint32_t n) { return (n + 7) & ~(uint32_t)7; }
 
+/* Copies n bytes: short ones (keys, names, small values) with two overlapping loads and
+ * stores each, inline, longer ones with memcpy. Reads nothing outside [src, src + n). */
+static inline __attribute__((always_inline)) void n3o_copy_bytes(void *dst, const void *src, uint32_t n) {
+    char *d = (char *)dst;
+    const char *s = (const char *)src;
+    if (n > 16 && n <= 32) {
+        struct { uint64_t w[2]; } a, b;
+        memcpy(&a, s, 16);
+        memcpy(&b, s + n - 16, 16);
+        memcpy(d, &a, 16);
+        memcpy(d + n - 16, &b, 16);
+    } else if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n >= 2 && n < 4) {
+        uint16_t a, b;
+        memcpy(&a, s, 2);
+        memcpy(&b, s + n - 2, 2);
+        memcpy(d, &a, 2);
+        memcpy(d + n - 2, &b, 2);
+    } else if (n < 2) {
+        if (n == 1) d[0] = s[0];
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
 /* Where the first entry starts. */
 enum { N3O_SPAN_HEAD_SIZE = 112 };
 _Static_assert(N3O_SPAN_HEAD_SIZE == ((sizeof(n3o_span_head) + 7) & ~(size_t)7), "the first entry follows the head");
@@ -123,12 +162,12 @@ static inline uint32_t n3o_text_entry_size(uint32_t length) {
 }
 
 /* Writes a text entry at e (n3o_text_entry_size(length) bytes reserved there). */
-static inline void n3o_text_entry_write(void *e, const void *bytes, uint32_t length) {
+static inline __attribute__((always_inline)) void n3o_text_entry_write(void *e, const void *bytes, uint32_t length) {
     n3o_text_entry *t = (n3o_text_entry *)e;
     t->header = (n3o_entry_header){N3O_TAG_TEXT, 0, 0, 0, n3o_text_entry_size(length)};
     t->length = length;
     char *p = (char *)e + sizeof(n3o_text_entry);
-    if (length > 0) memcpy(p, bytes, length);
+    n3o_copy_bytes(p, bytes, length);
     p[length] = 0;
 }
 
@@ -144,7 +183,7 @@ static inline uint32_t n3o_attribute_payload_at(uint32_t key_length) {
 
 /* Writes an attribute entry's fixed part and key at e; the caller writes the payload at
  * n3o_attribute_payload_at(key_length). size: the whole entry, aligned. */
-static inline void n3o_attribute_entry_write(void *e, uint8_t tag, uint8_t type, uint32_t size, const void *key,
+static inline __attribute__((always_inline)) void n3o_attribute_entry_write(void *e, uint8_t tag, uint8_t type, uint32_t size, const void *key,
                                              uint32_t key_length, uint32_t count, uint64_t scalar) {
     n3o_attribute_entry *a = (n3o_attribute_entry *)e;
     a->header = (n3o_entry_header){tag, type, 0, 0, size};
@@ -152,9 +191,12 @@ static inline void n3o_attribute_entry_write(void *e, uint8_t tag, uint8_t type,
     a->count = count;
     a->scalar = scalar;
     char *k = (char *)e + sizeof(n3o_attribute_entry);
-    if (key_length > 0) memcpy(k, key, key_length);
+    n3o_copy_bytes(k, key, key_length);
     k[key_length] = 0;
 }
+
+/* A key length's bit in n3o_span_head.keyLengths. */
+static inline uint32_t n3o_key_length_bit(uint32_t key_length) { return 1u << (key_length & 31); }
 
 /* The key of the attribute entry at e. */
 static inline const char *n3o_attribute_key(const void *e) { return (const char *)e + sizeof(n3o_attribute_entry); }

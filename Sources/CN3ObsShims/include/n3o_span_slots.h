@@ -6,8 +6,9 @@
  * checked without touching freed memory. A handle is (generation << 32) | (index + 1);
  * the generation is odd while the span lives and is bumped when it ends, so the handle of
  * an ended span no longer matches, and a slot is reused only with a new generation. Free
- * slots form a lock-free stack whose head carries a tag against ABA. The slot's lock
- * serializes calls on one span (held for a copy, never while calling out).
+ * slots wait in the ending thread's cache (a few dozen, no atomic operation to take or put
+ * one) and past it in a lock-free stack whose head carries a tag against ABA. The slot's
+ * lock serializes calls on one span (held for a copy, never while calling out).
  */
 #ifndef N3O_SPAN_SLOTS_H
 #define N3O_SPAN_SLOTS_H
@@ -56,33 +57,40 @@ static inline n3o_span_slot *n3o_span_live_slot(uint64_t handle) {
     return slot != NULL && n3o_load_u32(&slot->generation) == generation ? slot : NULL;
 }
 
-/** A never-used slot's index + 1, its chunk allocated; 0 when the table is full or
- *  memory ran out. */
-uint32_t n3o_span_slot_fresh(void);
+/* A thread's free slots (index + 1 each), allocated on its first span end and given back
+ * to the shared stack when it exits (in a forked child, other threads' caches are lost
+ * with them: at most N3O_SLOT_CACHE slots each). */
+#define N3O_SLOT_CACHE 64
+typedef struct n3o_slot_cache {
+    uint32_t count;
+    uint32_t index1[N3O_SLOT_CACHE];
+} n3o_slot_cache;
+extern __thread n3o_slot_cache *n3o_slot_cache_tls __attribute__((tls_model("initial-exec")));
+/** The calling thread's cache, created; NULL if memory ran out. */
+n3o_slot_cache *n3o_slot_cache_create(void);
+
+/** A slot from the shared stack, or a never-used one: index + 1, or 0 when the table is
+ *  full or memory ran out. */
+uint32_t n3o_span_slot_acquire_shared(void);
+/** Puts a slot on the shared stack. */
+void n3o_span_slot_release_shared(uint32_t index);
 
 /** A free slot's index + 1, or 0 when the table is full or memory ran out. */
 static inline uint32_t n3o_span_slot_acquire(void) {
-    uint64_t head = n3o_load_acquire_u64(&n3o_span_free.head);
-    while ((uint32_t)head != 0) {
-        n3o_span_slot *slot = n3o_span_slot_at((uint32_t)head - 1);
-        if (slot == NULL) return 0;
-        uint64_t next = n3o_load_u32(&slot->next_free);
-        if (n3o_cas_strong_u64(&n3o_span_free.head, head, (((head >> 32) + 1) << 32) | next)) return (uint32_t)head;
-        head = n3o_load_acquire_u64(&n3o_span_free.head);
-    }
-    return n3o_span_slot_fresh();
+    n3o_slot_cache *c = n3o_slot_cache_tls;
+    if (__builtin_expect(c != NULL && c->count > 0, 1)) return c->index1[--c->count];
+    return n3o_span_slot_acquire_shared();
 }
 
 /** Puts an ended span's slot back (its generation was already bumped). */
 static inline void n3o_span_slot_release(uint32_t index) {
-    n3o_span_slot *slot = n3o_span_slot_at(index);
-    if (slot == NULL) return;
-    uint64_t head = n3o_load_acquire_u64(&n3o_span_free.head);
-    for (;;) {
-        n3o_store_u32(&slot->next_free, (uint32_t)head);
-        if (n3o_cas_strong_u64(&n3o_span_free.head, head, (((head >> 32) + 1) << 32) | (uint64_t)(index + 1))) return;
-        head = n3o_load_acquire_u64(&n3o_span_free.head);
+    n3o_slot_cache *c = n3o_slot_cache_tls;
+    if (__builtin_expect(c == NULL, 0)) c = n3o_slot_cache_create();
+    if (__builtin_expect(c != NULL && c->count < N3O_SLOT_CACHE, 1)) {
+        c->index1[c->count++] = index + 1;
+        return;
     }
+    n3o_span_slot_release_shared(index);
 }
 
 #endif

@@ -230,7 +230,7 @@ extension Tracer {
                 records.append(r)
                 bytes += Int(SpanRecord.head(r).pointee.capacity)
             }
-            queue.released(bytes: bytes)
+            queue.released(spans: records.count, bytes: bytes)
             guard let batch = SpanBatchBuilder.build(records) else {
                 for r in records { free(r) }
                 queue.countDropped(records.count)

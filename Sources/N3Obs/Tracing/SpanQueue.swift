@@ -30,8 +30,8 @@ final class SpanQueue: @unchecked Sendable {
     /// Bytes of the records queued now (approximate while others push).
     var queuedBytes: UInt64 { n3o_span_queue_bytes(raw) }
 
-    /// The consumer took records of this many bytes out (once per batch).
-    func released(bytes: Int) { n3o_add_u64(&raw.pointee.bytes_out, UInt64(bytes)) }
+    /// The consumer took `spans` records of `bytes` in all out (once per batch).
+    func released(spans: Int, bytes: Int) { n3o_span_queue_released(raw, UInt64(spans), UInt64(bytes)) }
 
     /// Queues a record of `bytes`; false (and the drop counted) when the queue is full in
     /// spans or in bytes.

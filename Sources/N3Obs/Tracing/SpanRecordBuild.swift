@@ -29,12 +29,16 @@ extension SpanRecord {
     static func put(_ record: Pointer, _ a: PreparedAttribute, tag: Tag, groupStart: Int,
                     count: UInt32, limit: UInt32) -> (Pointer, Placement)? {
         let used = Int(head(record).pointee.used)
-        // No live attribute in the group: nothing to replace, no scan.
-        let old = count == 0 ? nil : find(record, key: a.key, tag: tag, from: groupStart, to: used)
+        // No live attribute in the group, or (span attributes) none of this key's length:
+        // nothing to replace, no scan.
+        let bit = n3o_key_length_bit(UInt32(a.key.count))
+        let mayHave = count > 0 && (tag != .attribute || head(record).pointee.keyLengths & bit != 0)
+        let old = mayHave ? find(record, key: a.key, tag: tag, from: groupStart, to: used) : nil
         if old == nil && count >= limit { return (record, .dropped) }
         guard let (r, at) = reserve(record, a.entrySize) else { return nil }
-        if let old { (r + old + 2).storeBytes(of: 1, as: UInt8.self) }   // mark dead
+        if let old { entry(r + old, n3o_attribute_entry.self).pointee.header.dead = 1 }
         a.write(at: r + at, tag: tag)
+        if tag == .attribute { head(r).pointee.keyLengths |= bit }
         return (r, old == nil ? .added : .replaced)
     }
 
