@@ -9,7 +9,7 @@
  * string value is ASCII of at most 65536 bytes, and the span either is not sampled (then
  * nothing is recorded) or holds no attribute of that key, is under its attribute limit
  * and has room in its record. The attribute is then appended to the span's record under
- * its slot lock, in SpanRecord's entry format (SpanRecord.swift, EntryHeader). Non-ASCII
+ * its slot lock, in the record format of n3o_span_record.h. Non-ASCII
  * text (UTF-8 to validate), a replaced key, a dropped attribute, a record that must grow,
  * errors: the Swift path.
  */
@@ -26,28 +26,21 @@ int n3o_span_set_attribute_int_full(n3obs_span *span, const char *key, int64_t v
 int n3o_span_set_attribute_double_full(n3obs_span *span, const char *key, double value);
 int n3o_span_set_attribute_bool_full(n3obs_span *span, const char *key, int value);
 
-/* SpanRecord.Tag.attribute, and the fixed part of an attribute entry before its key. */
-#define TAG_ATTRIBUTE 2
-#define ENTRY_FIXED 24
-
 /* True when the record holds a live span attribute with this key. */
 static int has_attribute(const char *record, uint32_t used, const char *key, size_t length) {
-    uint32_t at = (uint32_t)n3o_align8(sizeof(n3o_span_head));
-    while (at < used) {
-        const char *e = record + at;
-        uint32_t size, key_length;
-        memcpy(&size, e + 4, 4);
-        memcpy(&key_length, e + 8, 4);
-        if (e[0] == TAG_ATTRIBUTE && e[2] == 0 && key_length == length && memcmp(e + ENTRY_FIXED, key, length) == 0)
+    for (uint32_t at = N3O_SPAN_HEAD_SIZE; at < used;) {
+        const n3o_attribute_entry *e = (const n3o_attribute_entry *)(record + at);
+        if (e->header.tag == N3O_TAG_ATTRIBUTE && e->header.dead == 0 && e->keyLength == length &&
+            memcmp(n3o_attribute_key(e), key, length) == 0)
             return 1;
-        at += size;
+        at += e->header.size;
     }
     return 0;
 }
 
 /* Does the common case (see the top of the file) and returns 1, or returns 0 having changed
  * nothing. value: a string attribute's text, or NULL for a scalar. */
-static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64_t scalar, const char *value) {
+static inline __attribute__((always_inline)) int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64_t scalar, const char *value) {
     if (span == NULL || key == NULL || n3o_sdk_state() != N3O_STATE_RUNNING) return 0;
     size_t key_length = n3o_ascii_length(key, 1, N3OBS_MAX_ATTRIBUTE_KEY_LEN);
     if (key_length == SIZE_MAX) return 0;
@@ -70,29 +63,22 @@ static int put_attribute(n3obs_span *span, const char *key, uint8_t type, uint64
     n3o_span_head *head = (n3o_span_head *)record;
     uint32_t count = head->attributeCount, used = head->used;
     if (count >= head->nestedAttributeLimit) goto defer;   /* dropped and counted there */
-    if (count > 0 && has_attribute(record, used, key, key_length)) goto defer;   /* replaced there */
-    size_t fixed = n3o_align8(ENTRY_FIXED + key_length + 1);
-    size_t size = type == N3OBS_VALUE_STRING ? n3o_align8(fixed + value_length + 1) : fixed;
-    if ((size_t)used + size > head->capacity) goto defer;   /* the record grows there */
+    uint32_t bit = n3o_key_length_bit((uint32_t)key_length);
+    if ((head->keyLengths & bit) != 0 && has_attribute(record, used, key, key_length)) goto defer;   /* replaced there */
+    uint32_t key32 = (uint32_t)key_length, count32 = (uint32_t)value_length;
+    uint32_t fixed = n3o_attribute_payload_at(key32);
+    uint32_t size = type == N3OBS_VALUE_STRING ? n3o_align8_u32(fixed + count32 + 1) : fixed;
+    if (used + size > head->capacity) goto defer;   /* the record grows there */
 
     char *e = record + used;
-    uint32_t size32 = (uint32_t)size, key32 = (uint32_t)key_length, count32 = (uint32_t)value_length;
-    e[0] = TAG_ATTRIBUTE;
-    e[1] = (char)type;
-    e[2] = 0;   /* not dead */
-    e[3] = 0;
-    memcpy(e + 4, &size32, 4);
-    memcpy(e + 8, &key32, 4);
-    memcpy(e + 12, &count32, 4);
-    memcpy(e + 16, &scalar, 8);
-    memcpy(e + ENTRY_FIXED, key, key_length);
-    e[ENTRY_FIXED + key_length] = 0;
+    n3o_attribute_entry_write(e, N3O_TAG_ATTRIBUTE, type, size, key, key32, count32, scalar);
     if (type == N3OBS_VALUE_STRING) {
-        memcpy(e + fixed, value, value_length);
+        n3o_copy_bytes(e + fixed, value, count32);
         e[fixed + value_length] = 0;
     }
-    head->used = used + size32;
+    head->used = used + size;
     head->attributeCount = count + 1;
+    head->keyLengths |= bit;
     n3o_spin_unlock(&slot->lock);
     return 1;
 

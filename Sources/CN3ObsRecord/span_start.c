@@ -3,13 +3,13 @@
  * common start is done here whole; anything else goes, with nothing published, to the
  * checked Swift implementation (n3o_span_start_full in Sources/N3ObsC/TracingSpans.swift).
  *
- * The common start: the SDK runs with a sampler C knows (n3o_fast_start), the name is
+ * The common start: the SDK runs (its tracer published n3o_fast_start), the name is
  * ASCII and fits the record's first block, the options are absent or give at most a kind,
  * a live parent span or N3OBS_SPAN_ROOT, and an output context; the parent (that span, or
  * else the thread's current span) carries no tracestate. The span is built as
- * Tracer.start builds it: ids from the thread's generator, the sampler's decision, for a
- * sampled span a record (SpanRecord's layout: the head, then the name as a text entry),
- * and a slot from SpanSlots (n3o_span_slot_acquire) filled under its lock.
+ * Tracer.start builds it: ids from the thread's generator, the sampler's decision
+ * (n3o_sample), for a sampled span a record (n3o_span_record.h: the head, then the name as
+ * a text entry), and a slot (n3o_span_slot_acquire) filled under its lock.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -22,9 +22,6 @@
 #include "span_common.h"
 
 int n3o_span_start_full(n3obs_span **out, const char *name, const n3obs_span_opts *opts);
-uint32_t n3o_span_slot_acquire(void);   /* SpanSlots.swift: index + 1, or 0 */
-
-#define TAG_TEXT 1   /* SpanRecord.Tag.text */
 
 static inline void store_be64(uint8_t *p, uint64_t v) {
     v = __builtin_bswap64(v);
@@ -99,18 +96,10 @@ static char *build_record(n3o_trace_thread *t, const parent_ids *parent, uint64_
     h->startMonotonic = monotonic;
     h->startTime = n3o_realtime_at(monotonic);
     h->nestedAttributeLimit = attribute_limit;
-    uint32_t at = (uint32_t)n3o_align8(sizeof *h);
-    uint32_t size = (uint32_t)n3o_align8(8 + 4 + name_length + 1);
     uint32_t length = (uint32_t)name_length;
-    char *e = r + at;
-    e[0] = TAG_TEXT;
-    e[1] = e[2] = e[3] = 0;
-    memcpy(e + 4, &size, 4);
-    memcpy(e + 8, &length, 4);
-    memcpy(e + 12, name, name_length);
-    e[12 + name_length] = 0;
-    h->nameOffset = at;
-    h->used = at + size;
+    n3o_text_entry_write(r + N3O_SPAN_HEAD_SIZE, name, length);
+    h->nameOffset = N3O_SPAN_HEAD_SIZE;
+    h->used = N3O_SPAN_HEAD_SIZE + n3o_text_entry_size(length);
     h->capacity = N3O_RECORD_BLOCK;
     return r;
 }
@@ -136,7 +125,7 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
     }
     size_t name_length = n3o_ascii_length(name, 0, N3OBS_MAX_SPAN_NAME_LEN);
     if (name_length == SIZE_MAX ||
-        n3o_align8(sizeof(n3o_span_head)) + n3o_align8(8 + 4 + name_length + 1) > N3O_RECORD_BLOCK)
+        N3O_SPAN_HEAD_SIZE + n3o_text_entry_size((uint32_t)name_length) > N3O_RECORD_BLOCK)
         return 0;
     n3o_trace_thread *t = n3o_trace_thread_get();
     if (t == NULL) return 0;
@@ -155,17 +144,20 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
 
     uint64_t trace_hi = parent.trace_hi, trace_lo = parent.trace_lo, span_id;
     if (!parent.present) {
-        do {
+        uint64_t ids[3];   /* the trace id, then the span id, as Tracer.start draws them */
+        n3o_trace_rand_n(t, ids, 3);
+        trace_hi = ids[0];
+        trace_lo = ids[1];
+        span_id = ids[2];
+        while ((trace_hi | trace_lo) == 0) {
             trace_hi = n3o_trace_rand(t);
             trace_lo = n3o_trace_rand(t);
-        } while ((trace_hi | trace_lo) == 0);
+        }
+    } else {
+        span_id = n3o_trace_rand(t);
     }
-    do span_id = n3o_trace_rand(t);
-    while (span_id == 0);
-    int sampled;
-    if (parent.present && cfg->parent_based) sampled = parent.sampled;
-    else if (cfg->root_mode == N3O_ROOT_SAMPLE_RATIO) sampled = trace_lo < cfg->ratio_bound;
-    else sampled = cfg->root_mode == N3O_ROOT_SAMPLE_ON;
+    while (span_id == 0) span_id = n3o_trace_rand(t);
+    int sampled = n3o_sample(&cfg->sampler, parent.present, parent.sampled, trace_lo);
 
     char *record = NULL;
     if (sampled) {
@@ -179,7 +171,9 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
         free(record);
         return 0;
     }
-    n3o_spin_lock(&slot->lock);
+    /* No lock: while the generation is even no handle matches the slot, so nobody reads
+     * these fields before the release store that makes the span live (a caller with a
+     * stale handle that holds the lock only compares the generation). */
     slot->trace_hi = trace_hi;
     slot->trace_lo = trace_lo;
     slot->span_id = span_id;
@@ -188,7 +182,6 @@ static int start_span(n3obs_span **out, const char *name, const n3obs_span_opts 
     slot->tracestate = NULL;
     uint32_t generation = slot->generation + 1;
     n3o_store_u32(&slot->generation, generation);
-    n3o_spin_unlock(&slot->lock);
 
     if (context_out != NULL) {
         n3obs_span_context v;

@@ -116,8 +116,7 @@ __thread n3o_trace_thread *n3o_trace_tls __attribute__((tls_model("initial-exec"
 __thread const n3o_scope_entry *n3o_exemplar_tls __attribute__((tls_model("initial-exec"))) = NULL;
 uint32_t n3o_fork_epoch_word = 1;
 void *n3o_tracer_word = NULL;
-void *n3o_span_chunk_table = NULL;
-n3o_fast_start n3o_fast_start_settings = {0, 0, 0, 0, 0};
+n3o_fast_start n3o_fast_start_settings;
 
 static pthread_once_t trace_once = PTHREAD_ONCE_INIT;
 static pthread_key_t trace_key;

@@ -123,11 +123,12 @@ public func cSpanStart(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Uns
     }
 }
 
-@_cdecl("n3obs_span_end")
+// The checked implementation of n3obs_span_end, which is in C
+// (Sources/CN3ObsRecord/span_end.c): it does the common end itself (having run the forked
+// child's fixup) and calls this for everything else, having changed nothing.
+@_cdecl("n3o_span_end_full")
 public func cSpanEnd(_ span: OpaquePointer?, _ endTime: Int64) -> Int32 {
     let fn: StaticString = "n3obs_span_end"
-    // In a forked child the first ended span brings the exporters back (one relaxed load).
-    n3o_fork_child_fixup_if_pending()
     guard let span else { return fail(fn, .invalidArgument, "span is NULL") }
     var status = N3OBS_OK
     guard let unmanaged = runningTracer(fn, &status) else { return status }

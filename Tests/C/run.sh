@@ -168,7 +168,7 @@ if [ $# -eq 0 ] && [ -x "$out/test_fork_stress" ]; then
     done
 fi
 
-memcheck_programs=(test_lifecycle test_bad_input test_cardinality test_config_env test_span_pool)
+memcheck_programs=(test_lifecycle test_bad_input test_cardinality test_config_env test_span_pool test_span_end)
 if [ "${VALGRIND:-auto}" = auto ] && [ $# -eq 0 ]; then
     if command -v valgrind >/dev/null; then
         echo "== memcheck"

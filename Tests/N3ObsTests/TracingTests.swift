@@ -27,6 +27,23 @@ import Testing
         #expect(!s.shouldSample(parent: .none, traceIdLow: 1 << 63))
         #expect(!Sampler.traceIdRatio(0).shouldSample(parent: .none, traceIdLow: 0))
         #expect(Sampler.traceIdRatio(1).shouldSample(parent: .none, traceIdLow: .max))
+        // A ratio past 1 or NaN: all or nothing; a parent does not matter without ParentBased.
+        #expect(Sampler.traceIdRatio(2).shouldSample(parent: .none, traceIdLow: .max))
+        #expect(!Sampler.traceIdRatio(.nan).shouldSample(parent: .none, traceIdLow: 0))
+        #expect(!Sampler.traceIdRatio(0.25).shouldSample(parent: .local(sampled: true), traceIdLow: 1 << 62))
+        #expect(Sampler.traceIdRatio(0.25).shouldSample(parent: .local(sampled: false), traceIdLow: (1 << 62) - 1))
+    }
+
+    /// Every sampler is one C decision (n3o_sample); nesting ParentBased changes nothing.
+    @Test func nestedParentBasedDecidesAsOne() {
+        let nested = Sampler.parentBased(root: .parentBased(root: .traceIdRatio(0.5)))
+        let flat = Sampler.parentBased(root: .traceIdRatio(0.5))
+        for parent: Sampler.Parent in [.none, .local(sampled: true), .local(sampled: false), .remote(sampled: true)] {
+            for low: UInt64 in [0, (1 << 63) - 1, 1 << 63, .max] {
+                #expect(nested.shouldSample(parent: parent, traceIdLow: low) == flat.shouldSample(parent: parent, traceIdLow: low))
+            }
+        }
+        #expect(nested.decision.parent_based == 1 && nested.decision.ratio_bound == 1 << 63)
     }
 }
 
@@ -91,6 +108,24 @@ import Testing
         #expect(q.push(b, bytes: 0))
         #expect(q.pop() == b)
         free(a); free(b)
+    }
+
+    /// The byte bound counts each record's size (at least a first block of 512 bytes), and
+    /// a drain gives the bytes back.
+    @Test func boundedInBytes() throws {
+        let q = try #require(SpanQueue(capacity: 16, maxBytes: 2048))
+        let r = malloc(8)!
+        #expect(q.push(r, bytes: 512) && q.push(r, bytes: 1024))
+        #expect(q.queuedBytes == 1536)
+        #expect(!q.push(r, bytes: 1024))     // 2560 > 2048
+        #expect(q.push(r, bytes: 512))       // exactly 2048
+        #expect(!q.push(r, bytes: 512) && q.dropped == 2)
+        #expect(q.pop() != nil && q.pop() != nil)
+        q.released(spans: 2, bytes: 1536)
+        #expect(q.queuedBytes == 512)
+        #expect(q.push(r, bytes: 1536))
+        #expect(q.count == 2)
+        free(r)
     }
 }
 

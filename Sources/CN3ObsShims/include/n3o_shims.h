@@ -31,63 +31,12 @@
 #include "n3o_error.h"
 #include "n3o_clock.h"
 
-/* Span slots: a handle is (generation << 32) | (index + 1); the generation is odd while
- * the span lives. The lock serializes calls on one span (held for a copy, never while
- * calling out). */
-typedef struct n3o_span_slot {
-    uint32_t lock;
-    uint32_t generation;
-    uint32_t next_free;      /* index + 1 of the next free slot; 0 ends the list */
-    uint32_t flags;          /* W3C trace flags */
-    uint64_t trace_hi, trace_lo, span_id;
-    void *record;            /* the SpanRecord of a sampled span, else NULL */
-    char *tracestate;        /* an unsampled span's tracestate (malloc'd), or NULL */
-    uint64_t pad;
-} n3o_span_slot;
-
-/* The slot table of SpanSlots (Swift): N3O_SPAN_CHUNKS chunk pointers, each NULL or
- * N3O_SPAN_CHUNK slots; published once, before the first span exists, so that C can find a
- * handle's slot as Swift does (CN3ObsRecord's typed attribute setters). */
-#define N3O_SPAN_CHUNK_SHIFT 12
-#define N3O_SPAN_CHUNKS 1024
-extern void *n3o_span_chunk_table;
-static inline void n3o_span_chunks_publish(void *table) { n3o_store_ptr(&n3o_span_chunk_table, table); }
-
-/* The fixed part of a sampled span's record (SpanRecord.swift, where Swift calls it
- * SpanHead): defined here so that Swift and the C attribute setters share one layout.
- * Field names are Swift's. */
-typedef struct n3o_span_head {
-    uint64_t traceHi, traceLo, spanId, parentSpanId;
-    int64_t startTime;
-    uint64_t startMonotonic;
-    int64_t endTime;
-    uint8_t flags, kind, parentIsRemote, statusCode;
-    uint32_t attributeCount, attributesDropped;
-    uint32_t eventCount, eventsDropped;
-    uint32_t linkCount, linksDropped;
-    /* Record offsets of the name, status description and tracestate texts; 0 = none. */
-    uint32_t nameOffset, statusOffset, tracestateOffset;
-    /* Bytes used and allocated, this head included. */
-    uint32_t used, capacity;
-    /* The attribute limit of the span and of its events and links (the tracer's). */
-    uint32_t nestedAttributeLimit;
-} n3o_span_head;
+/* Span slots, the span record format and the sampler have headers of their own
+ * (n3o_span_slots.h, n3o_span_record.h, n3o_sampler.h). */
+#include "n3o_span_record.h"
+#include "n3o_sampler.h"
 
 /** The tracer, published once by start (a retained Swift object, never released). */
-/* What the C span start (CN3ObsRecord/span_start.c) needs of the tracer, published with
- * it: the sampler as a parent-based flag and a root decision, and the attribute limit.
- * ready == 0 (a sampler C does not know) sends every start to the Swift path. */
-enum { N3O_ROOT_SAMPLE_OFF = 0, N3O_ROOT_SAMPLE_ON = 1, N3O_ROOT_SAMPLE_RATIO = 2 };
-typedef struct n3o_fast_start {
-    uint32_t ready;
-    uint32_t parent_based;   /* a parent's sampled flag decides for its children */
-    uint32_t root_mode;      /* N3O_ROOT_SAMPLE_* for spans without a parent (or all spans) */
-    uint32_t attribute_limit;
-    uint64_t ratio_bound;    /* RATIO: sampled when the trace id's low 64 bits are below */
-} n3o_fast_start;
-extern n3o_fast_start n3o_fast_start_settings;
-/* Set once, before the tracer is published (n3o_tracer_set orders it for readers). */
-static inline void n3o_fast_start_publish(n3o_fast_start settings) { n3o_fast_start_settings = settings; }
 extern void *n3o_tracer_word;
 static inline void *n3o_tracer_get(void) { return n3o_load_ptr(&n3o_tracer_word); }
 static inline void n3o_tracer_set(void *t) { n3o_store_ptr(&n3o_tracer_word, t); }

@@ -65,16 +65,24 @@ N3O_HOT const n3o_scope_entry *n3o_exemplar_current(void) { return n3o_exemplar_
 static inline void n3o_set_exemplar_current(const n3o_scope_entry *e) { n3o_exemplar_tls = e; }
 
 static inline uint64_t n3o_rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-/** xoshiro256++: fast, and seeded from getrandom() per thread (reseeded after fork). */
-static inline uint64_t n3o_trace_rand(n3o_trace_thread *t) {
+/** n numbers from xoshiro256++: fast, and seeded from getrandom() per thread (reseeded
+ *  after fork). The state stays in registers across the n steps. */
+static inline __attribute__((always_inline)) void n3o_trace_rand_n(n3o_trace_thread *t, uint64_t *out, int n) {
     if (__builtin_expect(t->fork_epoch != atomic_load_explicit(
             (_Atomic uint32_t *)&n3o_fork_epoch_word, memory_order_relaxed), 0))
         n3o_trace_reseed(t);
-    uint64_t *s = t->rng;
-    uint64_t r = n3o_rotl64(s[0] + s[3], 23) + s[0];
-    uint64_t x = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= x; s[3] = n3o_rotl64(s[3], 45);
+    uint64_t s0 = t->rng[0], s1 = t->rng[1], s2 = t->rng[2], s3 = t->rng[3];
+    for (int i = 0; i < n; i++) {
+        out[i] = n3o_rotl64(s0 + s3, 23) + s0;
+        uint64_t x = s1 << 17;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+        s2 ^= x; s3 = n3o_rotl64(s3, 45);
+    }
+    t->rng[0] = s0; t->rng[1] = s1; t->rng[2] = s2; t->rng[3] = s3;
+}
+static inline uint64_t n3o_trace_rand(n3o_trace_thread *t) {
+    uint64_t r;
+    n3o_trace_rand_n(t, &r, 1);
     return r;
 }
 /* Span records start as blocks of N3O_RECORD_BLOCK bytes (malloc'd; a record that grows

@@ -1,4 +1,5 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 import N3ObsSupport
 
@@ -72,7 +73,6 @@ public struct PreparedAttribute {
     /// Bytes of the encoded entry.
     var entrySize: Int = 0
 
-    static let fixedSize = 24   // header, key length, count, scalar
 
     init(key: UnsafeRawBufferPointer, type: Int32) {
         self.key = key
@@ -137,7 +137,7 @@ public struct PreparedAttribute {
     }
 
     private mutating func measure() {
-        var size = SpanRecord.align(Self.fixedSize + key.count + 1)
+        var size = Int(n3o_attribute_payload_at(UInt32(key.count)))
         switch UInt32(bitPattern: type) {
         case N3OBS_VALUE_STRING.rawValue: size += count + 1
         case N3OBS_VALUE_INT64_ARRAY.rawValue, N3OBS_VALUE_DOUBLE_ARRAY.rawValue: size += 8 * count
@@ -150,13 +150,9 @@ public struct PreparedAttribute {
 
     /// Writes the entry at `at` (entrySize bytes were reserved there).
     func write(at e: UnsafeMutableRawPointer, tag: SpanRecord.Tag) {
-        e.storeBytes(of: SpanRecord.EntryHeader(tag: tag.rawValue, type: UInt8(truncatingIfNeeded: type), dead: 0,
-                                                pad: 0, size: UInt32(entrySize)), as: SpanRecord.EntryHeader.self)
-        (e + 8).storeBytes(of: UInt32(key.count), as: UInt32.self)
-        (e + 12).storeBytes(of: UInt32(count), as: UInt32.self)
-        (e + 16).storeBytes(of: scalar, as: UInt64.self)
-        SpanRecord.copyString(key, to: e + 24)
-        let p = e + SpanRecord.align(Self.fixedSize + key.count + 1)
+        n3o_attribute_entry_write(e, tag.rawValue, UInt8(truncatingIfNeeded: type), UInt32(entrySize), key.baseAddress,
+                                  UInt32(key.count), UInt32(count), scalar)
+        let p = e + Int(n3o_attribute_payload_at(UInt32(key.count)))
         switch UInt32(bitPattern: type) {
         case N3OBS_VALUE_STRING.rawValue:
             SpanRecord.copyString(UnsafeRawBufferPointer(start: payload, count: count), to: p)

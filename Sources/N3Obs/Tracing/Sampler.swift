@@ -8,7 +8,7 @@ public enum Sampler: Sendable, Equatable {
     case alwaysOn
     case alwaysOff
     /// Samples the trace ids whose lower 8 bytes, read as a big-endian integer, are below
-    /// `ratio * 2^64` (the algorithm of opentelemetry-python and -cpp).
+    /// `ratio * 2^64` (the algorithm of opentelemetry-python and -cpp; see n3o_sampler.h).
     case traceIdRatio(Double)
     /// Follows a parent's sampled flag; roots are decided by `root`.
     indirect case parentBased(root: Sampler)
@@ -20,51 +20,34 @@ public enum Sampler: Sendable, Equatable {
         case remote(sampled: Bool)
     }
 
-    /// Whether a span with this parent and trace id is sampled.
-    @inline(__always)
+    /// Whether a span with this parent and trace id is sampled: n3o_sample decides (the
+    /// one definition, shared with the C span start).
     public func shouldSample(parent: Parent, traceIdLow: UInt64) -> Bool {
-        switch self {
-        case .alwaysOn: return true
-        case .alwaysOff: return false
-        case .traceIdRatio(let ratio): return Self.ratioSample(ratio, traceIdLow)
-        case .parentBased(let root):
-            // OTel's defaults for the four parent cases: follow the parent's flag.
-            switch parent {
-            case .none: return root.shouldSample(parent: .none, traceIdLow: traceIdLow)
-            case .local(let sampled), .remote(let sampled): return sampled
-            }
-        }
+        Self.decide(decision, parent: parent, traceIdLow: traceIdLow)
     }
 
-    /// This sampler for the C span start (n3o_fast_start): nil when C cannot express it.
-    var fastStart: (parentBased: Bool, rootMode: Int32, ratioBound: UInt64)? {
-        switch self {
-        case .alwaysOn: return (false, Int32(N3O_ROOT_SAMPLE_ON), 0)
-        case .alwaysOff: return (false, Int32(N3O_ROOT_SAMPLE_OFF), 0)
-        case .traceIdRatio(let ratio): return (false, Self.rootMode(ratio), Self.bound(ratio))
-        case .parentBased(let root):
-            guard let r = root.fastStart, !r.parentBased else { return nil }
-            return (true, r.rootMode, r.ratioBound)
-        }
-    }
-
-    private static func rootMode(_ ratio: Double) -> Int32 {
-        if ratio >= 1 { return Int32(N3O_ROOT_SAMPLE_ON) }
-        if !(ratio > 0) { return Int32(N3O_ROOT_SAMPLE_OFF) }
-        return Int32(N3O_ROOT_SAMPLE_RATIO)
-    }
-
-    private static func bound(_ ratio: Double) -> UInt64 {
-        ratio > 0 && ratio < 1 ? UInt64(ratio * 18446744073709551616.0) : 0
-    }
-
+    /// The decision of `decision` (a sampler's, computed once) for this parent and trace id.
     @inline(__always)
-    static func ratioSample(_ ratio: Double, _ low: UInt64) -> Bool {
-        if ratio >= 1 { return true }
-        if !(ratio > 0) { return false }
-        // ratio * 2^64, exact for ratio < 1 (a double times a power of two).
-        let bound = UInt64(ratio * 18446744073709551616.0)
-        return low < bound
+    static func decide(_ decision: n3o_sampler, parent: Parent, traceIdLow: UInt64) -> Bool {
+        var c = decision
+        switch parent {
+        case .none: return n3o_sample(&c, 0, 0, traceIdLow) != 0
+        case .local(let sampled), .remote(let sampled): return n3o_sample(&c, 1, sampled ? 1 : 0, traceIdLow) != 0
+        }
+    }
+
+    /// This sampler as the C decision (n3o_sampler.h). ParentBased(ParentBased(x)) decides
+    /// as ParentBased(x): a span with a parent follows it, one without asks x.
+    public var decision: n3o_sampler {
+        switch self {
+        case .alwaysOn: return n3o_sampler_ratio(1)
+        case .alwaysOff: return n3o_sampler_ratio(0)
+        case .traceIdRatio(let ratio): return n3o_sampler_ratio(ratio)
+        case .parentBased(let root):
+            var c = root.decision
+            c.parent_based = 1
+            return c
+        }
     }
 
     /// The OTEL_TRACES_SAMPLER name and argument as a sampler.

@@ -22,15 +22,15 @@ public enum SpanBatchBuilder {
         while at < used {
             let h = (r + at).load(as: SpanRecord.EntryHeader.self)
             switch SpanRecord.Tag(rawValue: h.tag) {
-            case .attribute?, .nested?:
+            case .attribute, .nested:
                 if h.dead == 0 {
                     c.attributes += 1
                     if UInt32(h.type) == N3OBS_VALUE_STRING_ARRAY.rawValue {
-                        c.stringItems += Int((r + at + 12).load(as: UInt32.self))
+                        c.stringItems += Int(SpanRecord.entry(r + at, n3o_attribute_entry.self).pointee.count)
                     }
                 }
-            case .event?: c.events += 1
-            case .link?: c.links += 1
+            case .event: c.events += 1
+            case .link: c.links += 1
             default: break
             }
             at += Int(h.size)
@@ -136,9 +136,9 @@ public enum SpanBatchBuilder {
             let e = r + at
             let eh = e.load(as: SpanRecord.EntryHeader.self)
             switch SpanRecord.Tag(rawValue: eh.tag) {
-            case .attribute?:
+            case .attribute:
                 if eh.dead == 0 { decode(e, into: spanAttr, items: &items); spanAttr += 1 }
-            case .nested?:
+            case .nested:
                 if eh.dead == 0, let owner {
                     decode(e, into: nested, items: &items)
                     if owner.isEvent {
@@ -150,23 +150,25 @@ public enum SpanBatchBuilder {
                     }
                     nested += 1
                 }
-            case .event?:
+            case .event:
                 let ev = events + eventCount
-                ev.pointee.name = UnsafePointer((e + 32).assumingMemoryBound(to: CChar.self))
-                ev.pointee.time_unix_nano = (e + 8).load(as: Int64.self)
-                ev.pointee.dropped_attributes_count = (e + 24).load(as: UInt32.self)
+                let fixed = SpanRecord.entry(e, n3o_event_entry.self)
+                ev.pointee.name = UnsafePointer((e + MemoryLayout<n3o_event_entry>.size).assumingMemoryBound(to: CChar.self))
+                ev.pointee.time_unix_nano = fixed.pointee.time
+                ev.pointee.dropped_attributes_count = fixed.pointee.attributesDropped
                 owner = (true, eventCount)
                 eventCount += 1
-            case .link?:
+            case .link:
                 let l = links + linkCount
+                let fixed = SpanRecord.entry(e, n3o_link_entry.self).pointee
                 withUnsafeMutableBytes(of: &l.pointee.trace_id) {
-                    IdBytes.store((e + 8).load(as: UInt64.self), $0.baseAddress!)
-                    IdBytes.store((e + 16).load(as: UInt64.self), $0.baseAddress! + 8)
+                    IdBytes.store(fixed.traceHi, $0.baseAddress!)
+                    IdBytes.store(fixed.traceLo, $0.baseAddress! + 8)
                 }
-                withUnsafeMutableBytes(of: &l.pointee.span_id) { IdBytes.store((e + 24).load(as: UInt64.self), $0.baseAddress!) }
-                l.pointee.trace_flags = UInt8(truncatingIfNeeded: (e + 32).load(as: UInt32.self))
-                l.pointee.tracestate = UnsafePointer((e + 48).assumingMemoryBound(to: CChar.self))
-                l.pointee.dropped_attributes_count = (e + 44).load(as: UInt32.self)
+                withUnsafeMutableBytes(of: &l.pointee.span_id) { IdBytes.store(fixed.spanId, $0.baseAddress!) }
+                l.pointee.trace_flags = UInt8(truncatingIfNeeded: fixed.flags)
+                l.pointee.tracestate = UnsafePointer((e + MemoryLayout<n3o_link_entry>.size).assumingMemoryBound(to: CChar.self))
+                l.pointee.dropped_attributes_count = fixed.attributesDropped
                 owner = (false, linkCount)
                 linkCount += 1
             default:
@@ -184,12 +186,12 @@ public enum SpanBatchBuilder {
 
     private static func decode(_ e: UnsafeMutableRawPointer, into a: UnsafeMutablePointer<n3obs_attribute>,
                                items: inout UnsafeMutablePointer<UnsafePointer<CChar>?>) {
-        let eh = e.load(as: SpanRecord.EntryHeader.self)
-        let keyLength = Int((e + 8).load(as: UInt32.self))
-        let count = Int((e + 12).load(as: UInt32.self))
-        let scalar = (e + 16).load(as: UInt64.self)
-        let payload = e + SpanRecord.align(PreparedAttribute.fixedSize + keyLength + 1)
-        a.pointee.key = UnsafePointer((e + 24).assumingMemoryBound(to: CChar.self))
+        let fixed = SpanRecord.entry(e, n3o_attribute_entry.self).pointee
+        let eh = fixed.header
+        let count = Int(fixed.count)
+        let scalar = fixed.scalar
+        let payload = e + Int(n3o_attribute_payload_at(fixed.keyLength))
+        a.pointee.key = n3o_attribute_key(e)
         var v = n3obs_value()
         v.type = Int32(eh.type)
         switch UInt32(eh.type) {
@@ -228,7 +230,7 @@ extension Tracer {
                 records.append(r)
                 bytes += Int(SpanRecord.head(r).pointee.capacity)
             }
-            queue.released(bytes: bytes)
+            queue.released(spans: records.count, bytes: bytes)
             guard let batch = SpanBatchBuilder.build(records) else {
                 for r in records { free(r) }
                 queue.countDropped(records.count)
@@ -242,6 +244,6 @@ extension Tracer {
 extension Tracer {
     /// In a forked child: the parent exports what it had queued; the child starts empty.
     func discardQueuedAfterFork() {
-        drainLock.withLock { queue.resetAfterFork { free($0) } }
+        drainLock.withLock { queue.resetAfterFork() }
     }
 }

@@ -1,48 +1,40 @@
 import CN3ObsShims
 import Glibc
 
-/// The fixed part of a sampled span's data, at the start of its record: a C struct
-/// (n3o_span_head in n3o_shims.h), because the typed attribute setters of CN3ObsRecord
-/// append to records too.
+/// The fixed part of a sampled span's data, at the start of its record (n3o_span_head).
 typealias SpanHead = n3o_span_head
 
-/// A sampled span's data in one allocation that grows by `realloc`:
-///
-///     [SpanHead][entry][entry]...
-///
-/// Entries are appended as the span is built (attributes, events with their attributes,
-/// links, texts), 8-byte aligned, each starting with an `EntryHeader`. Appending is a copy,
-/// not an allocation per value, which keeps a sampled span cheap; the drain decodes the
+/// A sampled span's data in one allocation that grows by `realloc`, in the format that
+/// n3o_span_record.h defines for C and Swift alike (the head, then 8-aligned entries,
+/// each starting with an n3o_entry_header; the fixed part of each kind of entry is a C
+/// struct there). Appending is a copy, not an allocation per value; the drain decodes the
 /// entries into `n3obs_span_data` and points into the record, so strings are copied once.
 ///
 /// Only the thread holding the span's slot lock touches a live record; once ended it
 /// belongs to the queue, then to a drained batch.
 enum SpanRecord {
     typealias Pointer = UnsafeMutableRawPointer
+    typealias EntryHeader = n3o_entry_header
 
-    static let headSize = (MemoryLayout<SpanHead>.stride + 7) & ~7
+    static let headSize = Int(N3O_SPAN_HEAD_SIZE)
     /// A new record's size: a block of the recycling pool (see n3o_record_alloc).
     static let initialCapacity = Int(N3O_RECORD_BLOCK)
     static let maxBytes = Int(UInt32.max / 2)
 
-    enum Tag: UInt8 {
-        case text = 1        // name, status description, tracestate
-        case attribute = 2   // an attribute of the span
-        case nested = 3      // an attribute of the event or link just before
-        case event = 4
-        case link = 5
+    /// What an entry is (N3O_TAG_*).
+    struct Tag: Equatable {
+        let rawValue: UInt8
+        static let text = Tag(rawValue: UInt8(N3O_TAG_TEXT))
+        static let attribute = Tag(rawValue: UInt8(N3O_TAG_ATTRIBUTE))
+        static let nested = Tag(rawValue: UInt8(N3O_TAG_NESTED))
+        static let event = Tag(rawValue: UInt8(N3O_TAG_EVENT))
+        static let link = Tag(rawValue: UInt8(N3O_TAG_LINK))
     }
 
-    /// 8 bytes at the start of every entry. An attribute entry continues with the key's
-    /// length (UInt32 at 8), the string's length or the item count (UInt32 at 12), the
-    /// scalar (UInt64 at 16), the key with its NUL (at 24), then, 8-aligned, the payload.
-    /// CN3ObsRecord/span_attributes.c writes attribute entries too: keep them in step.
-    struct EntryHeader {
-        var tag: UInt8
-        var type: UInt8      // n3obs_value_type for attributes
-        var dead: UInt8      // an attribute replaced by a later one of the same key
-        var pad: UInt8
-        var size: UInt32     // whole entry, aligned
+    /// An entry's fixed part, typed (the structs of n3o_span_record.h).
+    @inline(__always)
+    static func entry<T>(_ e: UnsafeRawPointer, _: T.Type) -> UnsafeMutablePointer<T> {
+        UnsafeMutableRawPointer(mutating: e).assumingMemoryBound(to: T.self)
     }
 
     /// A new record, from the thread's pool of record blocks.
@@ -86,19 +78,14 @@ enum SpanRecord {
 
     /// Appends a NUL-terminated text; returns the record and the text entry's offset.
     static func appendText(_ record: Pointer, _ bytes: UnsafeRawBufferPointer) -> (Pointer, UInt32)? {
-        guard let (r, at) = reserve(record, 8 + 4 + bytes.count + 1) else { return nil }
-        let e = r + at
-        e.storeBytes(of: EntryHeader(tag: Tag.text.rawValue, type: 0, dead: 0, pad: 0,
-                                     size: UInt32(align(8 + 4 + bytes.count + 1))), as: EntryHeader.self)
-        (e + 8).storeBytes(of: UInt32(bytes.count), as: UInt32.self)
-        copyString(bytes, to: e + 12)
+        guard let (r, at) = reserve(record, Int(n3o_text_entry_size(UInt32(bytes.count)))) else { return nil }
+        n3o_text_entry_write(r + at, bytes.baseAddress, UInt32(bytes.count))
         return (r, UInt32(at))
     }
 
     /// The NUL-terminated bytes of the text entry at `offset` (0: nil).
     static func text(_ record: UnsafeRawPointer, _ offset: UInt32) -> UnsafePointer<CChar>? {
-        guard offset != 0 else { return nil }
-        return (record + Int(offset) + 12).assumingMemoryBound(to: CChar.self)
+        n3o_record_text(record, offset)
     }
 
     @inline(__always)

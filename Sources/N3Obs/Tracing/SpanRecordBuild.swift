@@ -1,4 +1,5 @@
 import CN3Obs
+import CN3ObsShims
 import Glibc
 
 /// Appending to a live record. Every function returns the record, which may have moved
@@ -10,10 +11,11 @@ extension SpanRecord {
     static func find(_ record: Pointer, key: UnsafeRawBufferPointer, tag: Tag, from: Int, to: Int) -> Int? {
         var at = from
         while at < to {
-            let h = (record + at).load(as: EntryHeader.self)
+            let a = entry(record + at, n3o_attribute_entry.self)
+            let h = a.pointee.header
             if h.tag == tag.rawValue && h.dead == 0 {
-                let n = Int((record + at + 8).load(as: UInt32.self))
-                if n == key.count && (n == 0 || memcmp(record + at + 24, key.baseAddress!, n) == 0) { return at }
+                let n = Int(a.pointee.keyLength)
+                if n == key.count && (n == 0 || memcmp(n3o_attribute_key(a), key.baseAddress!, n) == 0) { return at }
             } else if tag == .nested && h.tag != Tag.nested.rawValue {
                 break   // nested attributes end where another entry starts
             }
@@ -27,12 +29,16 @@ extension SpanRecord {
     static func put(_ record: Pointer, _ a: PreparedAttribute, tag: Tag, groupStart: Int,
                     count: UInt32, limit: UInt32) -> (Pointer, Placement)? {
         let used = Int(head(record).pointee.used)
-        // No live attribute in the group: nothing to replace, no scan.
-        let old = count == 0 ? nil : find(record, key: a.key, tag: tag, from: groupStart, to: used)
+        // No live attribute in the group, or (span attributes) none of this key's length:
+        // nothing to replace, no scan.
+        let bit = n3o_key_length_bit(UInt32(a.key.count))
+        let mayHave = count > 0 && (tag != .attribute || head(record).pointee.keyLengths & bit != 0)
+        let old = mayHave ? find(record, key: a.key, tag: tag, from: groupStart, to: used) : nil
         if old == nil && count >= limit { return (record, .dropped) }
         guard let (r, at) = reserve(record, a.entrySize) else { return nil }
-        if let old { (r + old + 2).storeBytes(of: 1, as: UInt8.self) }   // mark dead
+        if let old { entry(r + old, n3o_attribute_entry.self).pointee.header.dead = 1 }
         a.write(at: r + at, tag: tag)
+        if tag == .attribute { head(r).pointee.keyLengths |= bit }
         return (r, old == nil ? .added : .replaced)
     }
 
@@ -54,8 +60,8 @@ extension SpanRecord {
     }
 
     /// Appends nested attributes after the event or link entry at `owner`, whose live
-    /// count and dropped count sit at `countOffset` and `countOffset + 4`.
-    private static func putNested(_ record: Pointer, owner: Int, countOffset: Int,
+    /// count and dropped count sit at `countOffset` and `droppedOffset`.
+    private static func putNested(_ record: Pointer, owner: Int, countOffset: Int, droppedOffset: Int,
                                   _ list: UnsafeBufferPointer<PreparedAttribute>) -> (Pointer, Bool) {
         var r = record
         let limit = head(r).pointee.nestedAttributeLimit
@@ -69,8 +75,8 @@ extension SpanRecord {
             case .added: (r + owner + countOffset).storeBytes(of: count + 1, as: UInt32.self)
             case .replaced: break
             case .dropped:
-                let d = (r + owner + countOffset + 4).load(as: UInt32.self)
-                (r + owner + countOffset + 4).storeBytes(of: d &+ 1, as: UInt32.self)
+                let d = (r + owner + droppedOffset).load(as: UInt32.self)
+                (r + owner + droppedOffset).storeBytes(of: d &+ 1, as: UInt32.self)
             }
         }
         return (r, true)
@@ -80,18 +86,15 @@ extension SpanRecord {
     static func addEvent(_ record: Pointer, name: UnsafeRawBufferPointer, time: Int64,
                          _ attributes: UnsafeBufferPointer<PreparedAttribute>) -> (Pointer, Bool) {
         let used = head(record).pointee.used
-        let size = align(32 + name.count + 1)
+        let fixed = MemoryLayout<n3o_event_entry>.size
+        let size = align(fixed + name.count + 1)
         guard let (r, at) = reserve(record, size) else { return (record, false) }
-        let e = r + at
-        e.storeBytes(of: EntryHeader(tag: Tag.event.rawValue, type: 0, dead: 0, pad: 0, size: UInt32(size)),
-                     as: EntryHeader.self)
-        (e + 8).storeBytes(of: time, as: Int64.self)
-        (e + 16).storeBytes(of: UInt32(name.count), as: UInt32.self)
-        (e + 20).storeBytes(of: UInt32(0), as: UInt32.self)
-        (e + 24).storeBytes(of: UInt32(0), as: UInt32.self)
-        (e + 28).storeBytes(of: UInt32(0), as: UInt32.self)
-        copyString(name, to: e + 32)
-        let (done, ok) = putNested(r, owner: at, countOffset: 20, attributes)
+        entry(r + at, n3o_event_entry.self).pointee = n3o_event_entry(
+            header: EntryHeader(tag: Tag.event.rawValue, type: 0, dead: 0, pad: 0, size: UInt32(size)),
+            time: time, nameLength: UInt32(name.count), attributeCount: 0, attributesDropped: 0, pad: 0)
+        copyString(name, to: r + at + fixed)
+        let (done, ok) = putNested(r, owner: at, countOffset: MemoryLayout<n3o_event_entry>.offset(of: \.attributeCount)!,
+                                   droppedOffset: MemoryLayout<n3o_event_entry>.offset(of: \.attributesDropped)!, attributes)
         guard ok else {
             head(done).pointee.used = used   // forget the half-built event
             return (done, false)
@@ -104,20 +107,16 @@ extension SpanRecord {
     static func addLink(_ record: Pointer, traceHi: UInt64, traceLo: UInt64, spanId: UInt64, flags: UInt8,
                         tracestate: UnsafeRawBufferPointer, _ attributes: UnsafeBufferPointer<PreparedAttribute>) -> (Pointer, Bool) {
         let used = head(record).pointee.used
-        let size = align(48 + tracestate.count + 1)
+        let fixed = MemoryLayout<n3o_link_entry>.size
+        let size = align(fixed + tracestate.count + 1)
         guard let (r, at) = reserve(record, size) else { return (record, false) }
-        let e = r + at
-        e.storeBytes(of: EntryHeader(tag: Tag.link.rawValue, type: 0, dead: 0, pad: 0, size: UInt32(size)),
-                     as: EntryHeader.self)
-        (e + 8).storeBytes(of: traceHi, as: UInt64.self)
-        (e + 16).storeBytes(of: traceLo, as: UInt64.self)
-        (e + 24).storeBytes(of: spanId, as: UInt64.self)
-        (e + 32).storeBytes(of: UInt32(flags), as: UInt32.self)
-        (e + 36).storeBytes(of: UInt32(tracestate.count), as: UInt32.self)
-        (e + 40).storeBytes(of: UInt32(0), as: UInt32.self)
-        (e + 44).storeBytes(of: UInt32(0), as: UInt32.self)
-        copyString(tracestate, to: e + 48)
-        let (done, ok) = putNested(r, owner: at, countOffset: 40, attributes)
+        entry(r + at, n3o_link_entry.self).pointee = n3o_link_entry(
+            header: EntryHeader(tag: Tag.link.rawValue, type: 0, dead: 0, pad: 0, size: UInt32(size)),
+            traceHi: traceHi, traceLo: traceLo, spanId: spanId, flags: UInt32(flags),
+            tracestateLength: UInt32(tracestate.count), attributeCount: 0, attributesDropped: 0)
+        copyString(tracestate, to: r + at + fixed)
+        let (done, ok) = putNested(r, owner: at, countOffset: MemoryLayout<n3o_link_entry>.offset(of: \.attributeCount)!,
+                                   droppedOffset: MemoryLayout<n3o_link_entry>.offset(of: \.attributesDropped)!, attributes)
         guard ok else {
             head(done).pointee.used = used
             return (done, false)

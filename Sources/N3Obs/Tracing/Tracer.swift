@@ -8,6 +8,8 @@ import Glibc
 /// the handle is live and throws `.misuse` otherwise.
 public final class Tracer: @unchecked Sendable {
     public let sampler: Sampler
+    /// The sampler as C decides it (n3o_sample), for this path and the C span start.
+    let decision: n3o_sampler
     public let limits: SpanLimits
     public let batch: BatchSettings
     let queue: SpanQueue
@@ -17,6 +19,7 @@ public final class Tracer: @unchecked Sendable {
     public init(sampler: Sampler = .default, limits: SpanLimits = SpanLimits(),
                 batch: BatchSettings = BatchSettings()) throws(N3ObsError) {
         self.sampler = sampler
+        decision = sampler.decision
         self.limits = limits
         self.batch = batch
         guard let queue = SpanQueue(capacity: max(1, batch.maxQueueSize), maxBytes: batch.maxQueueBytes,
@@ -26,11 +29,10 @@ public final class Tracer: @unchecked Sendable {
         self.queue = queue
     }
 
-    /// What the C span start needs (published with the tracer; see n3o_fast_start).
+    /// What the C span start and end need (published with the tracer; see n3o_fast_start).
     public var fastStartSettings: n3o_fast_start {
-        guard let f = sampler.fastStart else { return n3o_fast_start() }   // ready 0: Swift only
-        return n3o_fast_start(ready: 1, parent_based: f.parentBased ? 1 : 0, root_mode: UInt32(f.rootMode),
-                              attribute_limit: UInt32(clamping: limits.attributeCount), ratio_bound: f.ratioBound)
+        n3o_fast_start(ready: 1, attribute_limit: UInt32(clamping: limits.attributeCount), sampler: decision,
+                       queue: UnsafeMutableRawPointer(queue.raw))
     }
 
     /// How a span starts.
@@ -96,7 +98,7 @@ public final class Tracer: @unchecked Sendable {
         }
         var spanId: UInt64
         repeat { spanId = n3o_trace_rand(t) } while spanId == 0
-        let sampled = sampler.shouldSample(parent: parentKind, traceIdLow: traceLo)
+        let sampled = Sampler.decide(decision, parent: parentKind, traceIdLow: traceLo)
 
         var record: UnsafeMutableRawPointer? = nil
         if sampled {
