@@ -5,10 +5,12 @@
  *   (a) sampled span start + 2 attributes + end, while another thread drains the queue
  *   (b) unsampled span start + end (a child of a current unsampled span)
  *   (c) the floor
+ *   (d) "off": a root span with the sampler always_off, start + the 2 attributes + end
  *
  * Without arguments: prints ns per operation (median of 5 runs) and the ratios a/c (goal <= 8)
  * and b/c (goal <= 2). With one argument (floor, sampled or unsampled): runs that case once
- * and prints "<case> <ns> ns", the line benchmarks/run.py reads (`make bench` runs it).
+ * and prints "<case> <ns> ns", the line benchmarks/run.py reads (`make bench` runs it;
+ * "off" only this way: the sampler is chosen at init).
  * Build: cc -O2 -std=c99 -Iinclude benchmarks/spans_bench.c -L.build/release -ln3obs \
  *        -Wl,-rpath,$PWD/.build/release -pthread -o .build/spans_bench
  */
@@ -77,6 +79,20 @@ static double bench_unsampled(void)
     return (now_ns() - t0) / N;
 }
 
+static double bench_off(void)
+{
+    double t0 = now_ns();
+    long i;
+    for (i = 0; i < N; ++i) {
+        n3obs_span *s;
+        n3obs_span_start(&s, "GET /items", NULL);
+        n3obs_span_set_attribute_string(s, "http.request.method", "GET");
+        n3obs_span_set_attribute_int(s, "http.response.status_code", 200);
+        n3obs_span_end(s, 0);
+    }
+    return (now_ns() - t0) / N;
+}
+
 static double bench_floor(void)
 {
     double t0 = now_ns();
@@ -121,6 +137,9 @@ static int run_one(const char *name)
         v = bench_sampled();
         stop_draining = 1;
         pthread_join(th, NULL);
+    } else if (!strcmp(name, "off")) {
+        bench_off(); /* warm up */
+        v = bench_off();
     } else if (!strcmp(name, "unsampled")) {
         n3obs_span_context unsampled = N3OBS_SPAN_CONTEXT_INIT;
         n3obs_span_opts o = N3OBS_SPAN_OPTS_INIT;
@@ -135,7 +154,7 @@ static int run_one(const char *name)
         n3obs_scope_close(tok);
         n3obs_span_end(parent, 0);
     } else {
-        fprintf(stderr, "unknown case %s (floor, sampled, unsampled)\n", name);
+        fprintf(stderr, "unknown case %s (floor, sampled, unsampled, off)\n", name);
         return 2;
     }
     printf("%s %.4f ns\n", name, v);
@@ -156,6 +175,8 @@ int main(int argc, char **argv)
     uint64_t dropped = 0;
 
     cfg.flags = N3OBS_INIT_IGNORE_ENV;
+    if (argc == 2 && !strcmp(argv[1], "off"))
+        cfg.traces_sampler = "always_off";
     if (n3obs_init(&cfg) != N3OBS_OK) {
         fprintf(stderr, "init: %s\n", n3obs_error_last());
         return 1;
