@@ -35,7 +35,7 @@ let package = Package(
         // the few things Swift cannot express as cheaply.
         // DWARF 4: valgrind 3.19 (Debian 12) gives up on clang's default DWARF 5 line
         // tables, which left the memcheck runs of Tests/C/run.sh checking nothing.
-        // context.c defines n3obs_set_context_storage, so it reads the published header.
+        // context.c reads the published header (n3obs_context_storage).
         // Every function defined is declared in a header first (missing-prototypes).
         .target(name: "CN3ObsShims",
                 cSettings: [.headerSearchPath("../../include"),

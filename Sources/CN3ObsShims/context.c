@@ -1,6 +1,7 @@
 /*
- * The current span across the SDK and a language's own context (n3o_context.h), and the
- * published n3obs_set_context_storage.
+ * The current span across the SDK and a language's own context (n3o_context.h). The
+ * published n3obs_set_context_storage, which installs the storage, is in
+ * CN3ObsRecord/context_storage.c: only libn3obs.so defines C API functions.
  */
 #include "n3o_context.h"
 
@@ -115,35 +116,4 @@ const n3o_scope_entry *n3o_exemplar_resolve(const n3o_scope_entry *word, n3o_cur
     }
     if (!n3o_current_span(t, buf, 0) || (buf->entry.flags & 1) == 0) return NULL;
     return &buf->entry;
-}
-
-static int refuse(const char *msg) {
-    n3o_error_set(msg, strlen(msg));
-    return N3OBS_E_INVALID_ARGUMENT;
-}
-
-__attribute__((visibility("default")))
-int n3obs_set_context_storage(const n3obs_context_storage *storage) {
-    if (storage == NULL) {
-        n3o_store_ptr(&n3o_context_storage_word, NULL);
-        return N3OBS_OK;
-    }
-    if (storage->size < sizeof *storage)
-        return refuse("n3obs_set_context_storage: storage->size is too small; "
-                      "start from N3OBS_CONTEXT_STORAGE_INIT");
-    if (storage->get_current == NULL)
-        return refuse("n3obs_set_context_storage: storage->get_current is NULL");
-    if ((storage->attach == NULL) != (storage->detach == NULL))
-        return refuse("n3obs_set_context_storage: give both attach and detach, or neither");
-    n3obs_context_storage *copy = malloc(sizeof *copy);
-    if (copy == NULL) {
-        const char *msg = "n3obs_set_context_storage: no memory";
-        n3o_error_set(msg, strlen(msg));
-        return N3OBS_E_NO_MEMORY;
-    }
-    *copy = *storage;
-    copy->size = sizeof *copy;
-    /* The one replaced is not freed: another thread may be calling through it now. */
-    n3o_store_ptr(&n3o_context_storage_word, copy);
-    return N3OBS_OK;
 }
